@@ -1,0 +1,100 @@
+/** Records of the domain: what storage keeps and operations work with. No I/O here. */
+
+export type KeyState =
+  | 'Creating'
+  | 'Enabled'
+  | 'Disabled'
+  | 'PendingDeletion'
+  | 'PendingImport'
+  | 'PendingReplicaDeletion'
+  | 'Unavailable'
+  | 'Updating';
+
+export interface Tag {
+  TagKey: string;
+  TagValue: string;
+}
+
+export interface KeyRecord {
+  /** arn:aws:kms:<region>:<account>:key/<keyId> */
+  arn: string;
+  keyId: string;
+  accountId: string;
+  region: string;
+  description: string;
+  keySpec: string;
+  keyUsage: string;
+  /** AWS_KMS | EXTERNAL | AWS_CLOUDHSM | EXTERNAL_KEY_STORE */
+  origin: string;
+  /** CUSTOMER | AWS */
+  keyManager: string;
+  keyState: KeyState;
+  creationDate: Date;
+  /** Set while PendingDeletion. */
+  deletionDate?: Date | undefined;
+  pendingDeletionWindowInDays?: number | undefined;
+  /** Key policy document (JSON text). Every key has one; its name is always "default". */
+  policy: string;
+  tags: Tag[];
+  rotationEnabled: boolean;
+  /** Present when automatic rotation is (or was last) enabled. */
+  rotationPeriodInDays?: number | undefined;
+  /** When automatic rotation is next due; only while rotationEnabled. */
+  nextRotationDate?: Date | undefined;
+  /** Start of the on-demand rotation in progress, if any (AWS shows it briefly). */
+  onDemandRotationStartDate?: Date | undefined;
+  currentMaterialId: string;
+  multiRegion: boolean;
+  customKeyStoreId?: string | undefined;
+  /** Optimistic concurrency: every update must name the version it read, and bumps it. */
+  version: number;
+}
+
+export type RotationType = 'AUTOMATIC' | 'ON_DEMAND';
+
+export interface KeyMaterialRecord {
+  keyArn: string;
+  /** 64 lowercase hex characters, as AWS's CurrentKeyMaterialId. */
+  materialId: string;
+  /** Key material wrapped by the key store (see keystore/); never stored in plaintext. */
+  wrapped: Buffer;
+  createdAt: Date;
+  /** Absent for the key's first material; set for each material a rotation added. */
+  rotationType?: RotationType | undefined;
+}
+
+export interface AliasRecord {
+  accountId: string;
+  region: string;
+  /** alias/... */
+  aliasName: string;
+  aliasArn: string;
+  targetKeyId: string;
+  creationDate: Date;
+  lastUpdatedDate: Date;
+}
+
+export interface AccountRecord {
+  accountId: string;
+  createdAt: Date;
+}
+
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  accountId: string;
+  /** e.g. arn:aws:iam::111122223333:root */
+  principalArn: string;
+  /** Secret access key wrapped by the key store. */
+  wrappedSecret: Buffer;
+  status: 'Active' | 'Inactive';
+  createdAt: Date;
+}
+
+/** Who is calling, after authentication. */
+export interface Principal {
+  accountId: string;
+  arn: string;
+  accessKeyId: string;
+  /** 'Root' | 'IAMUser' | 'AssumedRole' — CloudTrail's userIdentity.type. */
+  type: string;
+}

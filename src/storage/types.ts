@@ -1,0 +1,88 @@
+/**
+ * The storage contract. Every method is one transaction; invariants (one current material per key,
+ * unique alias names, no use after deletion) are enforced by constraints and compare-and-set on
+ * KeyRecord.version, not by callers. SQLite and PostgreSQL implement it and pass one conformance
+ * suite (storage/conformance.ts).
+ */
+import type {
+  AccessKeyRecord,
+  AccountRecord,
+  AliasRecord,
+  KeyMaterialRecord,
+  KeyRecord,
+} from '../domain/types.js';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque continuation for the next page; absent on the last page. */
+  next?: string | undefined;
+}
+
+/** Result of a compare-and-set write. 'conflict' means the version read is no longer current. */
+export type WriteResult = 'ok' | 'conflict' | 'not-found';
+
+export interface Storage {
+  /** Runs pending numbered migrations. Idempotent. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // Accounts and credentials
+  putAccount(account: AccountRecord): Promise<void>;
+  getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  putAccessKey(key: AccessKeyRecord): Promise<void>;
+  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+
+  // Keys
+  /** Inserts a key with its first material (which must be key.currentMaterialId). */
+  createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void>;
+  getKey(region: string, accountId: string, keyId: string): Promise<KeyRecord | undefined>;
+  /**
+   * Keys of one account and region ordered by keyId. `after` is a keyId: the page starts after it.
+   * Returns at most `limit` keys and whether more follow.
+   */
+  listKeys(
+    region: string,
+    accountId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ keys: KeyRecord[]; more: boolean }>;
+  /** Writes `key` (all fields) if the stored version equals `key.version`, storing version + 1. */
+  updateKey(key: KeyRecord): Promise<WriteResult>;
+  /**
+   * Adds a material and makes it current in one transaction: writes `key` (whose currentMaterialId
+   * is material.materialId) with compare-and-set like updateKey.
+   */
+  addKeyMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<WriteResult>;
+  getKeyMaterial(keyArn: string, materialId: string): Promise<KeyMaterialRecord | undefined>;
+  /** All materials of a key, oldest first. */
+  listKeyMaterials(keyArn: string): Promise<KeyMaterialRecord[]>;
+  /** Deletes the key, all its materials, and every alias pointing at it. */
+  deleteKey(key: KeyRecord): Promise<WriteResult>;
+  /** Keys in PendingDeletion whose deletionDate <= now (any account, any region). */
+  keysDueForDeletion(now: Date, limit: number): Promise<KeyRecord[]>;
+  /** Enabled keys with rotationEnabled whose nextRotationDate <= now (any account, any region). */
+  keysDueForRotation(now: Date, limit: number): Promise<KeyRecord[]>;
+  /** Number of keys in the account and region (for quotas and benchmarks). */
+  countKeys(region: string, accountId: string): Promise<number>;
+
+  // Aliases
+  /** 'exists' if the alias name is taken in that account and region. */
+  createAlias(alias: AliasRecord): Promise<'ok' | 'exists'>;
+  getAlias(region: string, accountId: string, aliasName: string): Promise<AliasRecord | undefined>;
+  /** Aliases ordered by name; optionally only those targeting keyId; `after` is an alias name. */
+  listAliases(
+    region: string,
+    accountId: string,
+    limit: number,
+    after?: string,
+    targetKeyId?: string,
+  ): Promise<{ aliases: AliasRecord[]; more: boolean }>;
+  updateAlias(
+    region: string,
+    accountId: string,
+    aliasName: string,
+    targetKeyId: string,
+    now: Date,
+  ): Promise<'ok' | 'not-found'>;
+  deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'>;
+}
