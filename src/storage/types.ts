@@ -46,7 +46,11 @@ export interface Storage {
     limit: number,
     after?: string,
   ): Promise<{ keys: KeyRecord[]; more: boolean }>;
-  /** Writes `key` (all fields) if the stored version equals `key.version`, storing version + 1. */
+  /**
+   * Writes `key` (all fields but its identity: arn, keyId, accountId, region) if the stored version
+   * equals `key.version`, storing version + 1; the caller's object is not changed. Rejects (throws)
+   * if currentMaterialId is not one of the key's materials.
+   */
   updateKey(key: KeyRecord): Promise<WriteResult>;
   /**
    * Adds a material and makes it current in one transaction: writes `key` (whose currentMaterialId
@@ -54,7 +58,7 @@ export interface Storage {
    */
   addKeyMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<WriteResult>;
   getKeyMaterial(keyArn: string, materialId: string): Promise<KeyMaterialRecord | undefined>;
-  /** All materials of a key, oldest first. */
+  /** All materials of a key, oldest first (in the order they were added, even if dates tie). */
   listKeyMaterials(keyArn: string): Promise<KeyMaterialRecord[]>;
   /** Deletes the key, all its materials, and every alias pointing at it. */
   deleteKey(key: KeyRecord): Promise<WriteResult>;
@@ -66,10 +70,16 @@ export interface Storage {
   countKeys(region: string, accountId: string): Promise<number>;
 
   // Aliases
-  /** 'exists' if the alias name is taken in that account and region. */
+  /**
+   * 'exists' if the alias name is taken in that account and region. The target key must exist in
+   * the same account and region (callers resolve it first); otherwise this rejects.
+   */
   createAlias(alias: AliasRecord): Promise<'ok' | 'exists'>;
   getAlias(region: string, accountId: string, aliasName: string): Promise<AliasRecord | undefined>;
-  /** Aliases ordered by name; optionally only those targeting keyId; `after` is an alias name. */
+  /**
+   * Aliases ordered by name (bytewise, as keys by keyId); optionally only those targeting keyId;
+   * `after` is an alias name.
+   */
   listAliases(
     region: string,
     accountId: string,
@@ -77,6 +87,7 @@ export interface Storage {
     after?: string,
     targetKeyId?: string,
   ): Promise<{ aliases: AliasRecord[]; more: boolean }>;
+  /** Points the alias at targetKeyId (which must exist, as for createAlias). */
   updateAlias(
     region: string,
     accountId: string,

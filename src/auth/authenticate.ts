@@ -1,0 +1,128 @@
+/**
+ * Authenticates a request by its SigV4 Authorization header, failing with the error AWS would give,
+ * in the order AWS checks (header present, well formed, timestamp, clock skew, Host signed,
+ * algorithm, credential scope, access key, signature). Presigned query-string requests are not
+ * accepted. X-Amz-Security-Token is hashed like any signed header; session credentials come later.
+ */
+import { accountRootArn, type Principal } from '../domain/index.js';
+import { checkAlgorithm, checkScope, parseAuthorizationHeader, parseCredential } from './authorization-header.js';
+import {
+  bothHeaderAndQueryAuth,
+  hostNotSigned,
+  missingAuthenticationToken,
+  signatureMismatch,
+  unrecognizedClient,
+} from './messages.js';
+import { expectedSignature, signaturesMatch } from './signature.js';
+import { checkSkew, parseTimestamp } from './timestamp.js';
+
+export interface RawRequest {
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  /** Lowercase names, as node:http gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export interface CredentialRecord {
+  secretAccessKey: string;
+  principal: Principal;
+}
+
+export type CredentialLookup = (accessKeyId: string) => Promise<CredentialRecord | undefined>;
+
+export interface AuthOptions {
+  lookup: CredentialLookup;
+  now: Date;
+  /** Default 5 minutes, as AWS. */
+  maxSkewMs?: number;
+  /** Default 'kms'. */
+  service?: string;
+  /** Dev mode: any well-formed Authorization header is the root of this account. */
+  dev?: { accountId: string };
+}
+
+export interface Authenticated {
+  principal: Principal;
+  region: string;
+  accessKeyId: string;
+}
+
+export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
+
+export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<Authenticated> {
+  const headers = lowercaseKeys(req.headers);
+  const authorization = first(headers['authorization']);
+  const queryAuth = hasQueryParam(req.url, 'X-Amz-Algorithm');
+  if (authorization !== undefined && queryAuth) throw bothHeaderAndQueryAuth();
+  if (authorization === undefined) throw missingAuthenticationToken();
+
+  // AWS reads X-Amz-Date first and falls back to Date (AWS General Reference, "Handling dates in
+  // Signature Version 4"); both must be ISO-8601 basic format.
+  const timestampText = first(headers['x-amz-date']) ?? first(headers['date']);
+  const fields = parseAuthorizationHeader(authorization, timestampText !== undefined);
+  const timestamp = parseTimestamp(timestampText ?? '');
+  // Dev mode exists to accept credentials it cannot check, so freshness is not enforced either.
+  if (!opts.dev) checkSkew(timestamp, opts.now, opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
+  // AWS requires the host to be signed so a signature cannot be replayed at another endpoint.
+  if (!fields.signedHeaders.includes('host') && !fields.signedHeaders.includes(':authority')) {
+    throw hostNotSigned();
+  }
+  checkAlgorithm(fields.algorithm);
+  const scope = parseCredential(fields.credential);
+  const service = opts.service ?? 'kms';
+  checkScope(scope, service, timestampText ?? '');
+  if (scope.accessKeyId === '') throw unrecognizedClient();
+
+  if (opts.dev) {
+    const principal: Principal = {
+      accountId: opts.dev.accountId,
+      arn: accountRootArn(opts.dev.accountId, scope.region),
+      accessKeyId: scope.accessKeyId,
+      type: 'Root',
+    };
+    return { principal, region: scope.region, accessKeyId: scope.accessKeyId };
+  }
+
+  const record = await opts.lookup(scope.accessKeyId);
+  if (!record) throw unrecognizedClient();
+
+  const expected = await expectedSignature({
+    method: req.method,
+    url: req.url,
+    headers,
+    body: req.body,
+    signedHeaders: fields.signedHeaders,
+    accessKeyId: scope.accessKeyId,
+    secretAccessKey: record.secretAccessKey,
+    signingDate: timestamp,
+    longDate: timestampText ?? '',
+    region: scope.region,
+    service,
+  });
+  if (!signaturesMatch(fields.signature, expected)) throw signatureMismatch();
+
+  return {
+    principal: record.principal,
+    region: scope.region,
+    accessKeyId: scope.accessKeyId,
+  };
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function lowercaseKeys(headers: RawRequest['headers']): RawRequest['headers'] {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function hasQueryParam(url: string, name: string): boolean {
+  const q = url.indexOf('?');
+  if (q < 0) return false;
+  return url
+    .slice(q + 1)
+    .split('&')
+    .some((pair) => pair === name || pair.startsWith(`${name}=`));
+}

@@ -1,0 +1,121 @@
+/**
+ * The key-spec table (STYLE rule 3): each KeySpec's usages, algorithms per usage, and what it can
+ * do. A new spec is one new row. `available` marks the specs this build can create; the others are
+ * listed so validation and messages follow AWS, and arrive with the asymmetric-keys issue.
+ */
+
+export interface KeySpecRow {
+  spec: string;
+  /** KeyUsage values this spec accepts; the first is the default where AWS has one. */
+  usages: readonly string[];
+  /** Algorithms offered for each usage (DescribeKey lists them). */
+  algorithms: Partial<Record<string, readonly string[]>>;
+  /** Supports automatic and on-demand rotation. */
+  rotatable: boolean;
+  /** Can be created in a custom (HSM) key store. */
+  hsm: boolean;
+  available: boolean;
+}
+
+const RSA_ALGS = {
+  ENCRYPT_DECRYPT: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'],
+  SIGN_VERIFY: [
+    'RSASSA_PSS_SHA_256',
+    'RSASSA_PSS_SHA_384',
+    'RSASSA_PSS_SHA_512',
+    'RSASSA_PKCS1_V1_5_SHA_256',
+    'RSASSA_PKCS1_V1_5_SHA_384',
+    'RSASSA_PKCS1_V1_5_SHA_512',
+  ],
+} as const;
+
+function rsa(spec: string): KeySpecRow {
+  return { spec, usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], algorithms: RSA_ALGS, rotatable: false, hsm: false, available: false };
+}
+
+function nist(spec: string, ecdsa: string): KeySpecRow {
+  return {
+    spec,
+    usages: ['SIGN_VERIFY', 'KEY_AGREEMENT'],
+    algorithms: { SIGN_VERIFY: [ecdsa], KEY_AGREEMENT: ['ECDH'] },
+    rotatable: false,
+    hsm: false,
+    available: false,
+  };
+}
+
+function hmac(spec: string, alg: string): KeySpecRow {
+  return { spec, usages: ['GENERATE_VERIFY_MAC'], algorithms: { GENERATE_VERIFY_MAC: [alg] }, rotatable: false, hsm: false, available: false };
+}
+
+function mldsa(spec: string): KeySpecRow {
+  return { spec, usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] }, rotatable: false, hsm: false, available: false };
+}
+
+export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
+  [
+    {
+      spec: 'SYMMETRIC_DEFAULT',
+      usages: ['ENCRYPT_DECRYPT'],
+      algorithms: { ENCRYPT_DECRYPT: ['SYMMETRIC_DEFAULT'] },
+      rotatable: true,
+      hsm: true,
+      available: true,
+    },
+    rsa('RSA_2048'),
+    rsa('RSA_3072'),
+    rsa('RSA_4096'),
+    nist('ECC_NIST_P256', 'ECDSA_SHA_256'),
+    nist('ECC_NIST_P384', 'ECDSA_SHA_384'),
+    nist('ECC_NIST_P521', 'ECDSA_SHA_512'),
+    { spec: 'ECC_SECG_P256K1', usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ECDSA_SHA_256'] }, rotatable: false, hsm: false, available: false },
+    {
+      spec: 'ECC_NIST_EDWARDS25519',
+      usages: ['SIGN_VERIFY'],
+      algorithms: { SIGN_VERIFY: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'] },
+      rotatable: false,
+      hsm: false,
+      available: false,
+    },
+    hmac('HMAC_224', 'HMAC_SHA_224'),
+    hmac('HMAC_256', 'HMAC_SHA_256'),
+    hmac('HMAC_384', 'HMAC_SHA_384'),
+    hmac('HMAC_512', 'HMAC_SHA_512'),
+    mldsa('ML_DSA_44'),
+    mldsa('ML_DSA_65'),
+    mldsa('ML_DSA_87'),
+    {
+      spec: 'SM2',
+      usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'],
+      algorithms: { ENCRYPT_DECRYPT: ['SM2PKE'], SIGN_VERIFY: ['SM2DSA'], KEY_AGREEMENT: ['ECDH'] },
+      rotatable: false,
+      hsm: false,
+      available: false,
+    },
+  ].map((row) => [row.spec, row as KeySpecRow]),
+);
+
+/** The algorithm lists DescribeKey shows for a key of this spec and usage. */
+export function describeAlgorithms(spec: string, usage: string): {
+  EncryptionAlgorithms?: string[];
+  SigningAlgorithms?: string[];
+  MacAlgorithms?: string[];
+  KeyAgreementAlgorithms?: string[];
+} {
+  const algs = [...(KEY_SPECS[spec]?.algorithms[usage] ?? [])];
+  switch (usage) {
+    case 'ENCRYPT_DECRYPT':
+      return { EncryptionAlgorithms: algs };
+    case 'SIGN_VERIFY':
+      return { SigningAlgorithms: algs };
+    case 'GENERATE_VERIFY_MAC':
+      return { MacAlgorithms: algs };
+    case 'KEY_AGREEMENT':
+      return { KeyAgreementAlgorithms: algs };
+    default:
+      return {};
+  }
+}
+
+/** Data key specs of GenerateDataKey and their lengths in bytes. */
+export const DATA_KEY_SPECS: Record<string, number> = { AES_128: 16, AES_256: 32 };

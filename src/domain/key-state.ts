@@ -1,0 +1,98 @@
+/**
+ * The key-state table: for each operation and key state, whether the operation may proceed or which
+ * error it answers. Follows AWS's "Key states of AWS KMS keys" table
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html). Handlers never test states.
+ */
+import { KmsError } from './errors.js';
+import type { KeyRecord, KeyState } from './types.js';
+
+type Outcome = 'ok' | 'disabled' | 'invalid';
+
+/** How an operation treats each state; states not listed are KMSInvalidStateException. */
+type StateRule = Partial<Record<KeyState, Outcome>>;
+
+/** Cryptographic operations: only Enabled keys; Disabled says DisabledException. */
+const CRYPTO: StateRule = { Enabled: 'ok', Disabled: 'disabled' };
+/** Management that any key not pending deletion accepts. */
+const MANAGE: StateRule = { Enabled: 'ok', Disabled: 'ok', PendingImport: 'ok', Unavailable: 'ok' };
+/** Works in every state. */
+const ANY: StateRule = {
+  Enabled: 'ok',
+  Disabled: 'ok',
+  PendingDeletion: 'ok',
+  PendingImport: 'ok',
+  Unavailable: 'ok',
+  Creating: 'ok',
+  Updating: 'ok',
+  PendingReplicaDeletion: 'ok',
+};
+
+const TABLE: Record<string, StateRule> = {
+  Encrypt: CRYPTO,
+  Decrypt: CRYPTO,
+  ReEncrypt: CRYPTO,
+  GenerateDataKey: CRYPTO,
+  GenerateDataKeyWithoutPlaintext: CRYPTO,
+  GenerateDataKeyPair: CRYPTO,
+  GenerateDataKeyPairWithoutPlaintext: CRYPTO,
+  Sign: CRYPTO,
+  Verify: CRYPTO,
+  GenerateMac: CRYPTO,
+  VerifyMac: CRYPTO,
+  DeriveSharedSecret: CRYPTO,
+  GetPublicKey: CRYPTO,
+  CreateGrant: CRYPTO,
+  EnableKeyRotation: { Enabled: 'ok', Disabled: 'disabled' },
+  DisableKeyRotation: { Enabled: 'ok', Disabled: 'disabled' },
+  RotateKeyOnDemand: { Enabled: 'ok', Disabled: 'disabled' },
+  DescribeKey: ANY,
+  GetKeyPolicy: ANY,
+  ListKeyPolicies: ANY,
+  PutKeyPolicy: ANY,
+  GetKeyRotationStatus: ANY,
+  ListKeyRotations: ANY,
+  ListResourceTags: ANY,
+  ListGrants: ANY,
+  ListAliases: ANY,
+  RevokeGrant: ANY,
+  RetireGrant: ANY,
+  DeleteAlias: ANY,
+  EnableKey: MANAGE,
+  DisableKey: MANAGE,
+  UpdateKeyDescription: MANAGE,
+  ScheduleKeyDeletion: MANAGE,
+  TagResource: MANAGE,
+  UntagResource: MANAGE,
+  CreateAlias: MANAGE,
+  UpdateAlias: MANAGE,
+  CancelKeyDeletion: { PendingDeletion: 'ok' },
+};
+
+function stateMessage(key: KeyRecord): string {
+  switch (key.keyState) {
+    case 'Disabled':
+      return `${key.arn} is disabled.`;
+    case 'PendingDeletion':
+      return `${key.arn} is pending deletion.`;
+    case 'PendingImport':
+      return `${key.arn} is pending import.`;
+    case 'Unavailable':
+      return `${key.arn} is unavailable.`;
+    case 'Enabled':
+      return `${key.arn} is enabled.`;
+    default:
+      return `${key.arn} is ${key.keyState}.`;
+  }
+}
+
+/** Throws the error AWS answers when `operation` meets `key` in its current state. */
+export function checkKeyState(operation: string, key: KeyRecord): void {
+  const rule = TABLE[operation] ?? CRYPTO;
+  const outcome = rule[key.keyState] ?? 'invalid';
+  if (outcome === 'ok') return;
+  if (outcome === 'disabled') throw new KmsError('DisabledException', stateMessage(key));
+  if (operation === 'CancelKeyDeletion') {
+    throw new KmsError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
+  }
+  throw new KmsError('KMSInvalidStateException', stateMessage(key));
+}

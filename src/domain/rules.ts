@@ -1,0 +1,19 @@
+/** Limits and defaults AWS KMS documents, in one place. */
+export const LIMITS = {
+  /** ScheduleKeyDeletion PendingWindowInDays. */
+  pendingWindowMinDays: 7,
+  pendingWindowMaxDays: 30,
+  pendingWindowDefaultDays: 30,
+  /** EnableKeyRotation RotationPeriodInDays. */
+  rotationPeriodMinDays: 90,
+  rotationPeriodMaxDays: 2560,
+  rotationPeriodDefaultDays: 365,
+  /** RotateKeyOnDemand: at most this many on-demand rotations per key. */
+  onDemandRotationsPerKey: 25,
+  /** Tags per KMS key. */
+  tagsPerKey: 50,
+  /** ListKeys/ListAliases/... default page size. */
+  defaultListLimit: 100,
+  /** Symmetric Encrypt plaintext. */
+  maxPlaintextBytes: 4096,
+} as const;

@@ -1,0 +1,15 @@
+import { encryptUnderKey, checkSymmetricAlgorithm, SYMMETRIC_DEFAULT } from './symmetric.js';
+import { defineOperation } from './types.js';
+
+export const Encrypt = defineOperation({
+  name: 'Encrypt',
+  action: 'kms:Encrypt',
+  readOnly: true,
+  key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
+  dryRun: true,
+  async run({ input, key, services }) {
+    checkSymmetricAlgorithm(key, input.EncryptionAlgorithm);
+    const blob = await encryptUnderKey(services, key, input.Plaintext, input.EncryptionContext);
+    return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+  },
+});

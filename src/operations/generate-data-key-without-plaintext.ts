@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { dataKeyLength } from './data-key.js';
+import { encryptUnderKey } from './symmetric.js';
+import { defineOperation } from './types.js';
+
+export const GenerateDataKeyWithoutPlaintext = defineOperation({
+  name: 'GenerateDataKeyWithoutPlaintext',
+  action: 'kms:GenerateDataKeyWithoutPlaintext',
+  readOnly: true,
+  key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
+  dryRun: true,
+  async run({ input, key, services }) {
+    const plaintext = randomBytes(dataKeyLength(input.KeySpec, input.NumberOfBytes));
+    try {
+      const blob = await encryptUnderKey(services, key, plaintext, input.EncryptionContext);
+      return { CiphertextBlob: blob, KeyId: key.arn, KeyMaterialId: key.currentMaterialId };
+    } finally {
+      plaintext.fill(0);
+    }
+  },
+});

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { dataKeyLength } from './data-key.js';
+import { encryptUnderKey, checkSymmetricAlgorithm } from './symmetric.js';
+import { defineOperation } from './types.js';
+
+export const GenerateDataKey = defineOperation({
+  name: 'GenerateDataKey',
+  action: 'kms:GenerateDataKey',
+  readOnly: true,
+  key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
+  dryRun: true,
+  async run({ input, key, services }) {
+    checkSymmetricAlgorithm(key, undefined);
+    const plaintext = randomBytes(dataKeyLength(input.KeySpec, input.NumberOfBytes));
+    const blob = await encryptUnderKey(services, key, plaintext, input.EncryptionContext);
+    return { CiphertextBlob: blob, Plaintext: plaintext, KeyId: key.arn, KeyMaterialId: key.currentMaterialId };
+  },
+});

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { KmsError } from '../domain/index.js';
+import { defineOperation } from './types.js';
+
+export const GenerateRandom = defineOperation({
+  name: 'GenerateRandom',
+  action: 'kms:GenerateRandom',
+  readOnly: true,
+  async run({ input }) {
+    if (input.CustomKeyStoreId !== undefined) {
+      throw new KmsError('CustomKeyStoreNotFoundException', `Custom key store ${input.CustomKeyStoreId} does not exist.`);
+    }
+    if (input.Recipient !== undefined) {
+      throw new KmsError('UnsupportedOperationException', 'Recipient (Nitro Enclaves attestation) is not supported.');
+    }
+    if (input.NumberOfBytes === undefined) {
+      throw new KmsError('ValidationException', 'NumberOfBytes is required.');
+    }
+    return { Plaintext: randomBytes(input.NumberOfBytes) };
+  },
+});

@@ -1,0 +1,5 @@
+export { execute } from './pipeline.js';
+export { MaterialService } from './materials.js';
+export { NOT_YET, REGISTRY } from './registry.js';
+export { rotateKey } from './rotate.js';
+export type { Caller, Logger, Operation, Services } from './types.js';

@@ -1,0 +1,33 @@
+import { LIMITS } from '../domain/index.js';
+import { decodeMarker, encodeMarker } from './paging.js';
+import { defineOperation } from './types.js';
+
+export const ListAliases = defineOperation({
+  name: 'ListAliases',
+  action: 'kms:ListAliases',
+  readOnly: true,
+  async run({ input, caller, services, useKey }) {
+    const limit = input.Limit ?? LIMITS.defaultListLimit;
+    const after = decodeMarker('aliases', input.Marker);
+    const target = input.KeyId ? await useKey(input.KeyId, { aliases: false, crossAccount: false }) : undefined;
+    const { aliases, more } = await services.storage.listAliases(
+      caller.region,
+      caller.principal.accountId,
+      limit,
+      after,
+      target?.keyId,
+    );
+    const last = aliases.at(-1);
+    return {
+      Aliases: aliases.map((a) => ({
+        AliasName: a.aliasName,
+        AliasArn: a.aliasArn,
+        TargetKeyId: a.targetKeyId,
+        CreationDate: a.creationDate,
+        LastUpdatedDate: a.lastUpdatedDate,
+      })),
+      Truncated: more,
+      ...(more && last ? { NextMarker: encodeMarker('aliases', last.aliasName) } : {}),
+    };
+  },
+});

@@ -1,0 +1,86 @@
+/**
+ * Symmetric encryption under a KMS key, shared by Encrypt, Decrypt, ReEncrypt and the data-key
+ * operations. Every failure to decrypt is the same InvalidCiphertextException (DESIGN: no oracle).
+ */
+import { CiphertextError, openSymmetric, parseCiphertext, sealSymmetric, type ParsedCiphertext } from '../crypto/index.js';
+import { INVALID_CIPHERTEXT_MESSAGE, KmsError, type KeyRecord } from '../domain/index.js';
+import type { Services } from './types.js';
+
+export const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
+
+export const invalidCiphertext = (): KmsError => new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT_MESSAGE);
+
+/** Checks an EncryptionAlgorithm parameter against a symmetric key. */
+export function checkSymmetricAlgorithm(key: KeyRecord, algorithm: string | undefined): void {
+  if (algorithm === undefined || algorithm === SYMMETRIC_DEFAULT) return;
+  throw new KmsError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`);
+}
+
+export async function encryptUnderKey(
+  services: Services,
+  key: KeyRecord,
+  plaintext: Uint8Array,
+  encryptionContext: Record<string, string> | undefined,
+): Promise<Buffer> {
+  const material = await services.materials.plaintext(key.arn, key.currentMaterialId);
+  if (!material) throw new Error(`current material of ${key.arn} is missing`);
+  return sealSymmetric({
+    keyArn: key.arn,
+    materialId: key.currentMaterialId,
+    material,
+    plaintext: Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength),
+    encryptionContext: encryptionContext ?? {},
+  });
+}
+
+/** Parses a ciphertext blob's header; any malformation is InvalidCiphertextException. */
+export function parseBlob(blob: Uint8Array | undefined): ParsedCiphertext {
+  if (!blob) throw invalidCiphertext();
+  try {
+    return parseCiphertext(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+  } catch (e) {
+    if (e instanceof CiphertextError) throw invalidCiphertext();
+    throw e;
+  }
+}
+
+export async function decryptUnderKey(
+  services: Services,
+  key: KeyRecord,
+  parsed: ParsedCiphertext,
+  encryptionContext: Record<string, string> | undefined,
+): Promise<Buffer> {
+  if (parsed.keyArn !== key.arn) throw invalidCiphertext();
+  const material = await services.materials.plaintext(key.arn, parsed.materialId);
+  if (!material) throw invalidCiphertext();
+  try {
+    return openSymmetric(parsed, material, encryptionContext ?? {});
+  } catch (e) {
+    if (e instanceof CiphertextError) throw invalidCiphertext();
+    throw e;
+  }
+}
+
+/**
+ * The key a ciphertext names, for Decrypt and ReEncrypt: when the caller also names a key, it must
+ * be that key (IncorrectKeyException otherwise). A ciphertext naming a key that is not in this
+ * region or does not exist cannot be decrypted.
+ */
+export async function ciphertextKeyArn(
+  services: Services,
+  region: string,
+  parsed: ParsedCiphertext,
+  namedKey: KeyRecord | undefined,
+): Promise<string> {
+  if (namedKey && namedKey.arn !== parsed.keyArn) {
+    throw new KmsError(
+      'IncorrectKeyException',
+      'The key ID in the request does not identify a CMK that can perform this operation.',
+    );
+  }
+  const [, , , arnRegion, accountId, resource] = parsed.keyArn.split(':');
+  if (arnRegion !== region || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
+  const exists = await services.storage.getKey(arnRegion, accountId, resource.slice(4));
+  if (!exists) throw invalidCiphertext();
+  return parsed.keyArn;
+}

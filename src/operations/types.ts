@@ -1,0 +1,77 @@
+/** What an operation declares and what it gets to work with. */
+import type { Clock, KeyRecord, Principal } from '../domain/index.js';
+import type { KeyStore } from '../keystore/types.js';
+import type { OperationInput, OperationName, OperationOutput } from '../model/index.js';
+import type { Storage } from '../storage/types.js';
+import type { MaterialService } from './materials.js';
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Everything an operation may touch, injected (STYLE rule 7). */
+export interface Services {
+  clock: Clock;
+  storage: Storage;
+  keyStore: KeyStore;
+  materials: MaterialService;
+  logger: Logger;
+  random(n: number): Buffer;
+}
+
+/** The authenticated caller of one request. */
+export interface Caller {
+  principal: Principal;
+  /** Region from the SigV4 credential scope. */
+  region: string;
+  requestId: string;
+}
+
+/** How an operation accepts a key identifier. */
+export interface KeyRule {
+  /** Alias names and alias ARNs are accepted. */
+  aliases: boolean;
+  /** A key ARN of another account is accepted (subject to authorization). */
+  crossAccount: boolean;
+  /** KeyUsage the key must have, if any. */
+  usage?: string;
+}
+
+export interface OperationContext<O extends OperationName> {
+  input: OperationInput<O>;
+  caller: Caller;
+  services: Services;
+  now: Date;
+  /** The key named by the operation's `key.member`, resolved and checked. */
+  key: KeyRecord;
+  /**
+   * Resolves and checks another key (ReEncrypt's destination) with the same shared checks,
+   * authorizing `action` (default: the operation's own).
+   */
+  useKey(identifier: string, rule: KeyRule, action?: string): Promise<KeyRecord>;
+}
+
+export interface Operation<O extends OperationName> {
+  name: O;
+  /** The IAM action authorized, e.g. kms:Encrypt. */
+  action: string;
+  /** CloudTrail readOnly. */
+  readOnly: boolean;
+  /**
+   * Where the key comes from: an input member holding a key identifier, or a function (Decrypt
+   * reads it from the ciphertext). Absent for operations without a key (CreateKey, ListKeys...).
+   */
+  key?: (KeyRule & { member: string }) | (KeyRule & { from: (ctx: KeylessContext<O>) => Promise<string> });
+  /** The operation honours DryRun. */
+  dryRun?: boolean;
+  run(ctx: OperationContext<O>): Promise<OperationOutput<O>>;
+}
+
+export type KeylessContext<O extends OperationName> = Omit<OperationContext<O>, 'key'>;
+
+/** Declares an operation with its types checked against the model. */
+export function defineOperation<O extends OperationName>(op: Operation<O>): Operation<O> {
+  return op;
+}

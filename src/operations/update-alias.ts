@@ -1,0 +1,28 @@
+import { aliasArn, checkAliasName, KmsError } from '../domain/index.js';
+import { defineOperation } from './types.js';
+
+/** Points an existing alias at another key of the same type and usage. */
+export const UpdateAlias = defineOperation({
+  name: 'UpdateAlias',
+  action: 'kms:UpdateAlias',
+  readOnly: false,
+  key: { member: 'TargetKeyId', aliases: false, crossAccount: false },
+  async run({ input, key, caller, services, now }) {
+    checkAliasName(input.AliasName);
+    const { storage } = services;
+    const accountId = caller.principal.accountId;
+    const notFound = () =>
+      new KmsError('NotFoundException', `Alias ${aliasArn(caller.region, accountId, input.AliasName)} is not found.`);
+    const alias = await storage.getAlias(caller.region, accountId, input.AliasName);
+    if (!alias) throw notFound();
+    const current = await storage.getKey(caller.region, accountId, alias.targetKeyId);
+    if (current && (current.keySpec !== key.keySpec || current.keyUsage !== key.keyUsage)) {
+      throw new KmsError(
+        'ValidationException',
+        `Alias ${alias.aliasArn} cannot be changed from a key of spec ${current.keySpec} and usage ${current.keyUsage} to a key of spec ${key.keySpec} and usage ${key.keyUsage}.`,
+      );
+    }
+    if ((await storage.updateAlias(caller.region, accountId, input.AliasName, key.keyId, now)) === 'not-found') throw notFound();
+    return {};
+  },
+});

@@ -1,0 +1,239 @@
+/**
+ * Syntax validation of a key policy, as KMS does it for CreateKey, ReplicateKey and PutKeyPolicy
+ * before the lockout safety check and before checking that named principals exist. Key-policy rules
+ * differ from IAM identity policies: every statement needs a principal, Sid may contain spaces, and a
+ * statement without Action or Resource is accepted but has no effect (KMS API reference,
+ * CreateKey "Policy"; Developer Guide, "Key policy format").
+ */
+import {
+  isKeyPolicyForbiddenConditionKey,
+  parseConditionOperator,
+} from './conditions.js';
+import { isJsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue } from './json.js';
+import { PolicyMessages } from './messages.js';
+import { readPrincipals } from './principals.js';
+import type {
+  ConditionTest,
+  PatternElement,
+  PolicyDocument,
+  PolicyEffect,
+  PolicyStatement,
+  PolicyVersion,
+} from './types.js';
+
+export type KeyPolicyValidation =
+  | { ok: true; document: PolicyDocument }
+  | { ok: false; message: string };
+
+/** The characters the AWS model allows in a policy (PolicyType pattern in service-2.json). */
+const OUTSIDE_POLICY_CHARACTERS = /[^\t\n\r\u0020-\u00FF]/;
+
+const VERSIONS: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
+const DOCUMENT_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
+const STATEMENT_ELEMENTS = new Set([
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+]);
+
+/** "service:Action" with * and ? wildcards in the action part. */
+const ACTION_VENDOR = /^[A-Za-z0-9-]+$/;
+const ACTION_NAME = /^[A-Za-z0-9*?]+$/;
+/** arn:partition:service:region:account:resource, any part but the first may hold wildcards. */
+const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+$/;
+
+/** Thrown inside the walk and caught at the top; never escapes this module. */
+class Malformed {
+  constructor(readonly message: string) {}
+}
+const malformed = (message: string): never => {
+  throw new Malformed(message);
+};
+
+/** Validates a key policy; the message on failure is MalformedPolicyDocumentException's. */
+export function validateKeyPolicy(text: string): KeyPolicyValidation {
+  if (OUTSIDE_POLICY_CHARACTERS.test(text)) {
+    return { ok: false, message: PolicyMessages.invalidCharacters };
+  }
+  const json = parseJson(text);
+  if (!json.ok) {
+    const message =
+      json.reason === 'duplicate'
+        ? PolicyMessages.duplicateElement(json.name)
+        : PolicyMessages.invalidJson;
+    return { ok: false, message };
+  }
+  try {
+    return { ok: true, document: readDocument(json.value) };
+  } catch (e) {
+    if (e instanceof Malformed) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+/**
+ * Reads a policy that was validated when it was stored. A stored policy that no longer validates is
+ * corrupt data, not a caller's mistake, so this throws a plain Error (KMSInternalException).
+ */
+export function parsePolicyDocument(text: string): PolicyDocument {
+  const result = validateKeyPolicy(text);
+  if (!result.ok) throw new Error(`Stored key policy does not validate: ${result.message}`);
+  return result.document;
+}
+
+function readDocument(value: JsonValue): PolicyDocument {
+  if (!isJsonObject(value)) return malformed(PolicyMessages.notAnObject);
+  rejectUnknown(value, DOCUMENT_ELEMENTS, PolicyMessages.unknownElement);
+
+  const version = value.members.get('Version');
+  if (version !== undefined && !VERSIONS.includes(version as PolicyVersion)) {
+    malformed(PolicyMessages.invalidVersion);
+  }
+  const id = value.members.get('Id');
+  if (id !== undefined && typeof id !== 'string') malformed(PolicyMessages.invalidId);
+
+  const statement = value.members.get('Statement');
+  if (statement === undefined) return malformed(PolicyMessages.missingStatement);
+  const list = Array.isArray(statement) ? statement : [statement];
+  if (list.length === 0) malformed(PolicyMessages.invalidStatement);
+
+  const statements = list.map(readStatement);
+  const sids = new Set<string>();
+  for (const { sid } of statements) {
+    if (sid === undefined) continue;
+    if (sids.has(sid)) malformed(PolicyMessages.duplicateSid);
+    sids.add(sid);
+  }
+  return {
+    version: version as PolicyVersion | undefined,
+    id: id as string | undefined,
+    statements,
+  };
+}
+
+function readStatement(value: JsonValue): PolicyStatement {
+  if (!isJsonObject(value)) return malformed(PolicyMessages.invalidStatement);
+  rejectUnknown(value, STATEMENT_ELEMENTS, PolicyMessages.unknownStatementElement);
+  const get = (name: string) => value.members.get(name);
+
+  const sid = get('Sid');
+  if (sid !== undefined && typeof sid !== 'string') malformed(PolicyMessages.invalidSid);
+
+  const effect = get('Effect');
+  if (effect !== 'Allow' && effect !== 'Deny') return malformed(PolicyMessages.invalidEffect);
+
+  const principalPair = pair(value, 'Principal', 'NotPrincipal');
+  if (principalPair === undefined) return malformed(PolicyMessages.noPrincipal);
+  const principals = readPrincipals(principalPair.value);
+  if (typeof principals === 'string') return malformed(principals);
+
+  const actionPair = pair(value, 'Action', 'NotAction');
+  const resourcePair = pair(value, 'Resource', 'NotResource');
+  const condition = get('Condition');
+
+  return {
+    sid: sid as string | undefined,
+    effect: effect satisfies PolicyEffect,
+    principal: { negated: principalPair.negated, principals },
+    action: actionPair && {
+      negated: actionPair.negated,
+      patterns: readPatterns(actionPair.value, PolicyMessages.invalidAction, checkAction),
+    },
+    resource: resourcePair && {
+      negated: resourcePair.negated,
+      patterns: readPatterns(resourcePair.value, PolicyMessages.invalidResource, checkResource),
+    },
+    conditions: condition === undefined ? [] : readCondition(condition),
+  };
+}
+
+function rejectUnknown(
+  value: JsonObject,
+  known: ReadonlySet<string>,
+  message: (name: string) => string,
+): void {
+  for (const name of value.members.keys()) if (!known.has(name)) malformed(message(name));
+}
+
+/** Exactly one of an element and its Not form; undefined when neither is present. */
+function pair(
+  statement: JsonObject,
+  name: string,
+  notName: string,
+): { negated: boolean; value: JsonValue } | undefined {
+  const plain = statement.members.get(name);
+  const negated = statement.members.get(notName);
+  if (plain !== undefined && negated !== undefined) {
+    malformed(PolicyMessages.bothElements(name, notName));
+  }
+  if (plain !== undefined) return { negated: false, value: plain };
+  if (negated !== undefined) return { negated: true, value: negated };
+  return undefined;
+}
+
+/**
+ * A string or a non-empty list of strings. An empty list is refused: under NotAction or NotResource
+ * it would silently mean "everything".
+ */
+function readPatterns(
+  value: JsonValue,
+  message: string,
+  check: (pattern: string) => void,
+): PatternElement['patterns'] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) malformed(message);
+  return list.map((item) => {
+    if (typeof item !== 'string') return malformed(message);
+    check(item);
+    return item;
+  });
+}
+
+function checkAction(action: string): void {
+  if (action === '*') return;
+  const parts = action.split(':');
+  if (parts.length === 1) malformed(PolicyMessages.missingVendor);
+  if (parts.length > 2) malformed(PolicyMessages.actionColons);
+  const [vendor = '', name = ''] = parts;
+  if (!ACTION_VENDOR.test(vendor) || !ACTION_NAME.test(name)) malformed(PolicyMessages.invalidAction);
+}
+
+function checkResource(resource: string): void {
+  if (resource !== '*' && !RESOURCE_ARN.test(resource)) {
+    malformed(PolicyMessages.resourceFormat(resource));
+  }
+}
+
+/** Condition: { operator: { key: value | [values] } }; values are strings, booleans or numbers. */
+function readCondition(value: JsonValue): ConditionTest[] {
+  if (!isJsonObject(value)) return malformed(PolicyMessages.invalidCondition);
+  const tests: ConditionTest[] = [];
+  for (const [operatorName, block] of value.members) {
+    const operator = parseConditionOperator(operatorName);
+    if (operator === undefined) return malformed(PolicyMessages.invalidConditionOperator(operatorName));
+    if (!isJsonObject(block) || block.members.size === 0) {
+      return malformed(PolicyMessages.invalidCondition);
+    }
+    for (const [key, raw] of block.members) {
+      if (!key.includes(':')) malformed(PolicyMessages.missingVendor);
+      if (isKeyPolicyForbiddenConditionKey(key)) malformed(PolicyMessages.conditionKeysNotPermitted);
+      const list = Array.isArray(raw) ? raw : [raw];
+      if (list.length === 0) malformed(PolicyMessages.invalidCondition);
+      tests.push({ operator, key, values: list.map(conditionValue) });
+    }
+  }
+  return tests;
+}
+
+function conditionValue(value: JsonValue): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (isJsonNumber(value)) return value.raw;
+  return malformed(PolicyMessages.invalidCondition);
+}

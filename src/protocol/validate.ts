@@ -1,0 +1,227 @@
+/**
+ * Model constraint checks with AWS's (Coral's) ValidationException message: every violation, in
+ * Coral's order, as `N validation error(s) detected: Value <v> at '<path>' failed to satisfy
+ * constraint: <rule>; ...`. Paths use lowerCamel member names, `list.<i>.member` for list
+ * elements (1-based) and `map.<key>.member` for map values. Sensitive values are never printed
+ * (`Value at 'plaintext'`), other blobs print as Java's ByteBuffer does, null prints unquoted.
+ */
+import {
+  OPERATIONS,
+  SCHEMA,
+  type OperationName,
+  type ShapeName,
+  type ShapeSchema,
+} from '../model/index.js';
+import { lowerFirst } from './decode.js';
+
+/** Coral stops collecting after this many violations (dynalite's recordings of AWS show the cap). */
+export const MAX_REPORTED_VIOLATIONS = 10;
+
+/** Returns the ValidationException message for `input`, or undefined when it satisfies the model. */
+export function validateInput(op: OperationName, input: unknown): string | undefined {
+  const violations: string[] = [];
+  checkStructure(OPERATIONS[op].input as ShapeName, input ?? {}, '', violations);
+  if (violations.length === 0) return undefined;
+  const n = violations.length;
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${violations.join('; ')}`;
+}
+
+/** Validates a decoded value of any shape; exported for tests and for nested use by operations. */
+export function validateShape(shapeName: ShapeName, value: unknown, path: string): string[] {
+  const violations: string[] = [];
+  checkValue(shapeName, value, path, violations);
+  return violations;
+}
+
+function add(violations: string[], value: string, path: string, rule: string): void {
+  if (violations.length >= MAX_REPORTED_VIOLATIONS) return;
+  violations.push(
+    `Value${value === '' ? '' : ` ${value}`} at '${path}' failed to satisfy constraint: ${rule}`,
+  );
+}
+
+const join = (parent: string, name: string): string => (parent === '' ? name : `${parent}.${name}`);
+
+function checkStructure(
+  shapeName: ShapeName,
+  value: unknown,
+  path: string,
+  violations: string[],
+): void {
+  const shape = SCHEMA[shapeName];
+  const members = shape.members ?? {};
+  const required = new Set(shape.required ?? []);
+  const record = (value ?? {}) as Record<string, unknown>;
+  for (const member of shape.validationOrder ?? Object.keys(members)) {
+    const memberPath = join(path, lowerFirst(member));
+    const v = Object.prototype.hasOwnProperty.call(record, member) ? record[member] : undefined;
+    if (v === undefined || v === null) {
+      if (required.has(member)) add(violations, 'null', memberPath, 'Member must not be null');
+      continue;
+    }
+    checkValue(members[member] as ShapeName, v, memberPath, violations);
+  }
+}
+
+function checkValue(
+  shapeName: ShapeName,
+  value: unknown,
+  path: string,
+  violations: string[],
+): void {
+  const shape = SCHEMA[shapeName];
+  const shown = (): string => render(shape, value);
+  switch (shape.type) {
+    case 'structure':
+      checkStructure(shapeName, value, path, violations);
+      return;
+    case 'string': {
+      const s = value as string;
+      if (shape.enum && !shape.enum.includes(s)) {
+        add(
+          violations,
+          shown(),
+          path,
+          `Member must satisfy enum value set: [${shape.enum.join(', ')}]`,
+        );
+      }
+      if (shape.pattern !== undefined && !patternOf(shape.pattern).test(s)) {
+        add(
+          violations,
+          shown(),
+          path,
+          `Member must satisfy regular expression pattern: ${shape.pattern}`,
+        );
+      }
+      checkLength(shape, [...s].length, shown, path, violations);
+      return;
+    }
+    case 'blob':
+      checkLength(shape, (value as Uint8Array).length, shown, path, violations);
+      return;
+    case 'list': {
+      const list = value as unknown[];
+      checkLength(shape, list.length, shown, path, violations);
+      list.forEach((element, i) =>
+        checkValue(shape.member as ShapeName, element, `${path}.${i + 1}.member`, violations),
+      );
+      return;
+    }
+    case 'map': {
+      const entries = Object.entries(value as Record<string, unknown>);
+      checkLength(shape, entries.length, shown, path, violations);
+      const keyRules = validateKeys(
+        shape.key as ShapeName,
+        entries.map(([k]) => k),
+      );
+      if (keyRules)
+        add(violations, shown(), path, `Map keys must satisfy constraint: [${keyRules}]`);
+      for (const [k, v] of entries)
+        checkValue(shape.value as ShapeName, v, `${path}.${k}.member`, violations);
+      return;
+    }
+    case 'integer':
+    case 'long': {
+      const n = value as number;
+      if (shape.min !== undefined && n < shape.min) {
+        add(
+          violations,
+          shown(),
+          path,
+          `Member must have value greater than or equal to ${shape.min}`,
+        );
+      }
+      if (shape.max !== undefined && n > shape.max) {
+        add(violations, shown(), path, `Member must have value less than or equal to ${shape.max}`);
+      }
+      return;
+    }
+    case 'boolean':
+    case 'timestamp':
+      return;
+  }
+}
+
+function checkLength(
+  shape: ShapeSchema,
+  length: number,
+  shown: () => string,
+  path: string,
+  violations: string[],
+): void {
+  if (shape.min !== undefined && length < shape.min) {
+    add(violations, shown(), path, `Member must have length greater than or equal to ${shape.min}`);
+  }
+  if (shape.max !== undefined && length > shape.max) {
+    add(violations, shown(), path, `Member must have length less than or equal to ${shape.max}`);
+  }
+}
+
+/** The key rules of a map (dynalite's recording of Coral's wording), when any key breaks one. */
+function validateKeys(keyShape: ShapeName, keys: string[]): string | undefined {
+  const shape = SCHEMA[keyShape];
+  const rules: string[] = [];
+  if (shape.min !== undefined)
+    rules.push(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.max !== undefined)
+    rules.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.pattern !== undefined)
+    rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (rules.length === 0) return undefined;
+  const bad = keys.some((k) => validateShape(keyShape, k, '').length > 0);
+  return bad ? rules.join(', ') : undefined;
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** Model patterns are Java regexes that must match the whole value (String.matches). */
+export function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    try {
+      re = new RegExp(`^(?:${source})$`, 'u');
+    } catch {
+      re = new RegExp(`^(?:${source})$`);
+    }
+    patterns.set(source, re);
+  }
+  return re;
+}
+
+/** How Coral prints a value in a violation: quoted, except null; sensitive values not at all (''). */
+function render(shape: ShapeSchema, value: unknown): string {
+  if (shape.sensitive) return '';
+  return `'${javaString(shape, value)}'`;
+}
+
+function javaString(shape: ShapeSchema, value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (shape.sensitive) return '***';
+  switch (shape.type) {
+    case 'blob': {
+      const n = (value as Uint8Array).length;
+      return `java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]`;
+    }
+    case 'list': {
+      const element = SCHEMA[shape.member as ShapeName];
+      return `[${(value as unknown[]).map((e) => javaString(element, e)).join(', ')}]`;
+    }
+    case 'map': {
+      const v = SCHEMA[shape.value as ShapeName];
+      const entries = Object.entries(value as Record<string, unknown>);
+      return `{${entries.map(([k, e]) => `${k}=${javaString(v, e)}`).join(', ')}}`;
+    }
+    case 'structure': {
+      const members = Object.entries(shape.members ?? {});
+      const record = value as Record<string, unknown>;
+      const parts = members
+        .filter(([m]) => record[m] !== undefined && record[m] !== null)
+        .map(([m, s]) => `${m}: ${javaString(SCHEMA[s as ShapeName], record[m])}`);
+      return `{${parts.join(', ')}}`;
+    }
+    case 'timestamp':
+      return (value as Date).toISOString();
+    default:
+      return String(value);
+  }
+}

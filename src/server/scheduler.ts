@@ -1,0 +1,68 @@
+/**
+ * Scheduled work (DESIGN: reads never write): deletion of keys whose waiting period has ended, and
+ * automatic rotation of keys that are due. Time comes from the injected clock, so tests move it
+ * forward and call `runScheduledWork` instead of sleeping.
+ */
+import { rotateKey, type Services } from '../operations/index.js';
+
+const BATCH = 100;
+
+export interface ScheduledWorkResult {
+  deleted: string[];
+  rotated: string[];
+}
+
+export async function runScheduledWork(services: Services): Promise<ScheduledWorkResult> {
+  const now = services.clock.now();
+  const { storage } = services;
+  const deleted: string[] = [];
+  const rotated: string[] = [];
+
+  for (;;) {
+    const due = await storage.keysDueForDeletion(now, BATCH);
+    let progressed = false;
+    for (const key of due) {
+      if ((await storage.deleteKey(key)) === 'ok') {
+        services.materials.forget(key.arn);
+        deleted.push(key.arn);
+        progressed = true;
+        services.logger.info({ keyArn: key.arn }, 'deleted key after its waiting period');
+      }
+    }
+    if (due.length < BATCH || !progressed) break;
+  }
+
+  for (;;) {
+    const due = await storage.keysDueForRotation(now, BATCH);
+    let progressed = false;
+    for (const key of due) {
+      try {
+        await rotateKey(services, key, now, 'AUTOMATIC');
+        rotated.push(key.arn);
+        progressed = true;
+        services.logger.info({ keyArn: key.arn }, 'rotated key material');
+      } catch (err) {
+        services.logger.warn({ keyArn: key.arn, err }, 'scheduled rotation failed; will retry');
+      }
+    }
+    if (due.length < BATCH || !progressed) break;
+  }
+  return { deleted, rotated };
+}
+
+/** Runs the work every `intervalMs` until stopped; one run at a time. */
+export function startScheduler(services: Services, intervalMs: number): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => runScheduledWork(services)).catch((err: unknown) => {
+      services.logger.error({ err }, 'scheduled work failed');
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,356 @@
+/**
+ * Storage on SQLite through better-sqlite3: WAL, synchronous=FULL, foreign keys on. Every method
+ * runs synchronously inside one transaction (writes BEGIN IMMEDIATE, so a concurrent writer waits
+ * on busy_timeout instead of failing at commit) and is async only to honour the Storage contract.
+ */
+import Database from 'better-sqlite3';
+import type {
+  AccessKeyRecord,
+  AccountRecord,
+  AliasRecord,
+  KeyMaterialRecord,
+  KeyRecord,
+} from '../../domain/index.js';
+import type { Storage, WriteResult } from '../types.js';
+import { SCHEMA_MIGRATIONS_TABLE, migrations } from './migrations.js';
+import {
+  accessKeyFromRow,
+  accessKeyParams,
+  accountFromRow,
+  accountParams,
+  aliasFromRow,
+  aliasParams,
+  keyFromRow,
+  keyParams,
+  materialFromRow,
+  materialParams,
+  toMillis,
+} from './rows.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+/** How long a write waits for another connection's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/** Driver codes of a violated PRIMARY KEY or UNIQUE constraint (never match on message text). */
+const UNIQUE_VIOLATION_CODES: ReadonlySet<string> = new Set([
+  'SQLITE_CONSTRAINT_PRIMARYKEY',
+  'SQLITE_CONSTRAINT_UNIQUE',
+]);
+
+const isUniqueViolation = (e: unknown): boolean =>
+  e instanceof Database.SqliteError && UNIQUE_VIOLATION_CODES.has(e.code);
+
+function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new Error(`storage: limit must be a positive integer, got ${String(limit)}`);
+  }
+}
+
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  /** Runs a closure inside a transaction; `.immediate` for writes, `.deferred` for reads. */
+  private readonly tx: Database.Transaction<(work: () => unknown) => unknown>;
+  private statements: Statements | undefined;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.tx = db.transaction((work: () => unknown) => work());
+  }
+
+  /** Opens (creating if needed) the database file, or a private in-memory database. */
+  static open(path: string | ':memory:'): SqliteStorage {
+    const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    try {
+      const journalMode: unknown = db.pragma('journal_mode = WAL', { simple: true });
+      // An in-memory database reports 'memory'; a file that cannot use WAL (e.g. on a network
+      // file system) keeps its old mode, which DESIGN ("Storage") does not allow.
+      if (path !== ':memory:' && journalMode !== 'wal') {
+        throw new Error(
+          `storage: cannot enable WAL on ${path} (journal_mode is ${String(journalMode)})`,
+        );
+      }
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return new SqliteStorage(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Applies the migrations not yet recorded in schema_migrations, all in one transaction. */
+  async migrate(): Promise<void> {
+    this.write(() => {
+      this.db.exec(SCHEMA_MIGRATIONS_TABLE);
+      const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+        v: number | null;
+      };
+      const applied = row.v ?? 0;
+      if (applied > migrations.length) {
+        throw new Error(
+          `storage: database schema version ${applied} is newer than this Trent knows (${migrations.length})`,
+        );
+      }
+      const record = this.db.prepare(
+        'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)',
+      );
+      for (let i = applied; i < migrations.length; i++) {
+        this.db.exec(migrations[i]!);
+        record.run(i + 1, Date.now());
+      }
+    });
+    this.statements ??= prepareStatements(this.db);
+  }
+
+  /** The connection's durability settings as SQLite reports them (for tests and diagnostics). */
+  settings(): {
+    journalMode: string;
+    synchronous: number;
+    foreignKeys: boolean;
+    busyTimeoutMs: number;
+  } {
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // Accounts and credentials
+
+  async putAccount(account: AccountRecord): Promise<void> {
+    const q = this.q;
+    this.write(() => q.putAccount.run(accountParams(account)));
+  }
+
+  async getAccount(accountId: string): Promise<AccountRecord | undefined> {
+    const q = this.q;
+    const row = this.read(() => q.getAccount.get(accountId));
+    return row && accountFromRow(row);
+  }
+
+  async putAccessKey(key: AccessKeyRecord): Promise<void> {
+    const q = this.q;
+    this.write(() => q.putAccessKey.run(accessKeyParams(key)));
+  }
+
+  async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const q = this.q;
+    const row = this.read(() => q.getAccessKey.get(accessKeyId));
+    return row && accessKeyFromRow(row);
+  }
+
+  // Keys
+
+  async createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void> {
+    checkMaterialOf(key, material);
+    const q = this.q;
+    const keyRow = keyParams(key);
+    const materialRow = materialParams(material);
+    this.write(() => {
+      q.insertKey.run(keyRow);
+      q.insertMaterial.run(materialRow);
+    });
+  }
+
+  async getKey(region: string, accountId: string, keyId: string): Promise<KeyRecord | undefined> {
+    const q = this.q;
+    const row = this.read(() => q.getKey.get({ region, account_id: accountId, key_id: keyId }));
+    return row && keyFromRow(row);
+  }
+
+  async listKeys(
+    region: string,
+    accountId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ keys: KeyRecord[]; more: boolean }> {
+    checkLimit(limit);
+    const q = this.q;
+    // One row beyond the page says whether more follow.
+    const scope = { region, account_id: accountId, limit: limit + 1 };
+    const rows = this.read(() =>
+      after === undefined ? q.listKeysFirst.all(scope) : q.listKeysAfter.all({ ...scope, after }),
+    );
+    return { keys: rows.slice(0, limit).map(keyFromRow), more: rows.length > limit };
+  }
+
+  async updateKey(key: KeyRecord): Promise<WriteResult> {
+    const q = this.q;
+    const row = keyParams(key);
+    return this.write(() =>
+      q.updateKey.run(row).changes === 1 ? 'ok' : this.whyNotWritten(key.arn),
+    );
+  }
+
+  async addKeyMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<WriteResult> {
+    checkMaterialOf(key, material);
+    const q = this.q;
+    const keyRow = keyParams(key);
+    const materialRow = materialParams(material);
+    return this.write(() => {
+      if (q.updateKey.run(keyRow).changes !== 1) return this.whyNotWritten(key.arn);
+      q.insertMaterial.run(materialRow);
+      return 'ok';
+    });
+  }
+
+  async getKeyMaterial(keyArn: string, materialId: string): Promise<KeyMaterialRecord | undefined> {
+    const q = this.q;
+    const row = this.read(() => q.getMaterial.get(keyArn, materialId));
+    return row && materialFromRow(row);
+  }
+
+  async listKeyMaterials(keyArn: string): Promise<KeyMaterialRecord[]> {
+    const q = this.q;
+    return this.read(() => q.listMaterials.all(keyArn)).map(materialFromRow);
+  }
+
+  async deleteKey(key: KeyRecord): Promise<WriteResult> {
+    const q = this.q;
+    return this.write(() => {
+      const deleted = q.deleteKey.get({ arn: key.arn, version: key.version });
+      if (deleted === undefined) return this.whyNotWritten(key.arn);
+      // The foreign keys cascade these too; deleting explicitly keeps the rule visible here and
+      // independent of the foreign_keys pragma.
+      q.deleteMaterials.run(key.arn);
+      q.deleteAliasesOfKey.run(deleted);
+      return 'ok';
+    });
+  }
+
+  async keysDueForDeletion(now: Date, limit: number): Promise<KeyRecord[]> {
+    checkLimit(limit);
+    const q = this.q;
+    const params = { now: toMillis(now), limit };
+    return this.read(() => q.keysDueForDeletion.all(params)).map(keyFromRow);
+  }
+
+  async keysDueForRotation(now: Date, limit: number): Promise<KeyRecord[]> {
+    checkLimit(limit);
+    const q = this.q;
+    const params = { now: toMillis(now), limit };
+    return this.read(() => q.keysDueForRotation.all(params)).map(keyFromRow);
+  }
+
+  async countKeys(region: string, accountId: string): Promise<number> {
+    const q = this.q;
+    return this.read(() => q.countKeys.get({ region, account_id: accountId }))?.n ?? 0;
+  }
+
+  // Aliases
+
+  async createAlias(alias: AliasRecord): Promise<'ok' | 'exists'> {
+    const q = this.q;
+    const row = aliasParams(alias);
+    try {
+      this.write(() => q.insertAlias.run(row));
+      return 'ok';
+    } catch (e) {
+      if (isUniqueViolation(e)) return 'exists';
+      throw e;
+    }
+  }
+
+  async getAlias(
+    region: string,
+    accountId: string,
+    aliasName: string,
+  ): Promise<AliasRecord | undefined> {
+    const q = this.q;
+    const row = this.read(() =>
+      q.getAlias.get({ region, account_id: accountId, alias_name: aliasName }),
+    );
+    return row && aliasFromRow(row);
+  }
+
+  async listAliases(
+    region: string,
+    accountId: string,
+    limit: number,
+    after?: string,
+    targetKeyId?: string,
+  ): Promise<{ aliases: AliasRecord[]; more: boolean }> {
+    checkLimit(limit);
+    const q = this.q;
+    const scope = { region, account_id: accountId, limit: limit + 1 };
+    const rows = this.read(() => {
+      if (targetKeyId === undefined) {
+        return after === undefined
+          ? q.listAliases.all(scope)
+          : q.listAliasesAfter.all({ ...scope, after });
+      }
+      const forTarget = { ...scope, target_key_id: targetKeyId };
+      return after === undefined
+        ? q.listAliasesForTarget.all(forTarget)
+        : q.listAliasesForTargetAfter.all({ ...forTarget, after });
+    });
+    return { aliases: rows.slice(0, limit).map(aliasFromRow), more: rows.length > limit };
+  }
+
+  async updateAlias(
+    region: string,
+    accountId: string,
+    aliasName: string,
+    targetKeyId: string,
+    now: Date,
+  ): Promise<'ok' | 'not-found'> {
+    const q = this.q;
+    const params = {
+      region,
+      account_id: accountId,
+      alias_name: aliasName,
+      target_key_id: targetKeyId,
+      last_updated_date: toMillis(now),
+    };
+    return this.write(() => (q.updateAlias.run(params).changes === 1 ? 'ok' : 'not-found'));
+  }
+
+  async deleteAlias(
+    region: string,
+    accountId: string,
+    aliasName: string,
+  ): Promise<'ok' | 'not-found'> {
+    const q = this.q;
+    const params = { region, account_id: accountId, alias_name: aliasName };
+    return this.write(() => (q.deleteAlias.run(params).changes === 1 ? 'ok' : 'not-found'));
+  }
+
+  // Internals
+
+  private get q(): Statements {
+    if (this.statements === undefined) {
+      throw new Error('storage: call migrate() before using SqliteStorage');
+    }
+    return this.statements;
+  }
+
+  private write<T>(work: () => T): T {
+    return this.tx.immediate(work) as T;
+  }
+
+  private read<T>(work: () => T): T {
+    return this.tx.deferred(work) as T;
+  }
+
+  /** After a compare-and-set changed nothing (inside the same transaction): which reason. */
+  private whyNotWritten(arn: string): 'conflict' | 'not-found' {
+    return this.q.keyVersion.get(arn) === undefined ? 'not-found' : 'conflict';
+  }
+}
+
+/** createKey and addKeyMaterial take the material that becomes the key's current one. */
+function checkMaterialOf(key: KeyRecord, material: KeyMaterialRecord): void {
+  if (material.keyArn !== key.arn) {
+    throw new Error('storage: material.keyArn must equal key.arn');
+  }
+  if (material.materialId !== key.currentMaterialId) {
+    throw new Error('storage: material.materialId must equal key.currentMaterialId');
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Every SQL statement SqliteStorage runs, prepared once per connection (after migrations, since
+ * SQLite compiles a statement against the tables that exist).
+ */
+import type Database from 'better-sqlite3';
+import type { AccessKeyRow, AccountRow, AliasRow, KeyMaterialRow, KeyRow } from './rows.js';
+
+const KEY_COLUMNS = [
+  'region',
+  'account_id',
+  'key_id',
+  'arn',
+  'description',
+  'key_spec',
+  'key_usage',
+  'origin',
+  'key_manager',
+  'key_state',
+  'creation_date',
+  'deletion_date',
+  'pending_deletion_window_in_days',
+  'policy',
+  'tags',
+  'rotation_enabled',
+  'rotation_period_in_days',
+  'next_rotation_date',
+  'on_demand_rotation_start_date',
+  'current_material_id',
+  'multi_region',
+  'custom_key_store_id',
+  'version',
+] as const;
+
+/** Columns an update may change: the identity (region, account, key id, ARN) is fixed at creation. */
+const KEY_MUTABLE_COLUMNS = KEY_COLUMNS.filter(
+  (c) => c !== 'region' && c !== 'account_id' && c !== 'key_id' && c !== 'arn' && c !== 'version',
+);
+
+const KEY_SELECT = `SELECT ${KEY_COLUMNS.join(', ')} FROM keys`;
+const MATERIAL_SELECT =
+  'SELECT key_arn, material_id, wrapped, created_at, rotation_type FROM key_materials';
+const ALIAS_SELECT =
+  'SELECT region, account_id, alias_name, alias_arn, target_key_id, creation_date, last_updated_date FROM aliases';
+
+interface Scope {
+  region: string;
+  account_id: string;
+}
+interface Paging {
+  limit: number;
+}
+interface AliasListParams extends Scope, Paging {
+  after?: string;
+  target_key_id?: string;
+}
+
+export function prepareStatements(db: Database.Database) {
+  const aliasList = (after: boolean, target: boolean) =>
+    db.prepare<[AliasListParams], AliasRow>(
+      `${ALIAS_SELECT} WHERE region = @region AND account_id = @account_id` +
+        (target ? ' AND target_key_id = @target_key_id' : '') +
+        (after ? ' AND alias_name > @after' : '') +
+        ' ORDER BY alias_name LIMIT @limit',
+    );
+
+  return {
+    // Accounts and credentials
+    putAccount: db.prepare<[AccountRow]>(
+      `INSERT INTO accounts (account_id, created_at) VALUES (@account_id, @created_at)
+       ON CONFLICT (account_id) DO UPDATE SET created_at = excluded.created_at`,
+    ),
+    getAccount: db.prepare<[string], AccountRow>(
+      'SELECT account_id, created_at FROM accounts WHERE account_id = ?',
+    ),
+    putAccessKey: db.prepare<[AccessKeyRow]>(
+      `INSERT INTO access_keys (access_key_id, account_id, principal_arn, wrapped_secret, status, created_at)
+       VALUES (@access_key_id, @account_id, @principal_arn, @wrapped_secret, @status, @created_at)
+       ON CONFLICT (access_key_id) DO UPDATE SET
+         account_id = excluded.account_id, principal_arn = excluded.principal_arn,
+         wrapped_secret = excluded.wrapped_secret, status = excluded.status,
+         created_at = excluded.created_at`,
+    ),
+    getAccessKey: db.prepare<[string], AccessKeyRow>(
+      `SELECT access_key_id, account_id, principal_arn, wrapped_secret, status, created_at
+       FROM access_keys WHERE access_key_id = ?`,
+    ),
+
+    // Keys
+    insertKey: db.prepare<[KeyRow]>(
+      `INSERT INTO keys (${KEY_COLUMNS.join(', ')}) VALUES (${KEY_COLUMNS.map((c) => '@' + c).join(', ')})`,
+    ),
+    getKey: db.prepare<[Scope & { key_id: string }], KeyRow>(
+      `${KEY_SELECT} WHERE region = @region AND account_id = @account_id AND key_id = @key_id`,
+    ),
+    keyVersion: db.prepare<[string], { version: number }>('SELECT version FROM keys WHERE arn = ?'),
+    listKeysFirst: db.prepare<[Scope & Paging], KeyRow>(
+      `${KEY_SELECT} WHERE region = @region AND account_id = @account_id ORDER BY key_id LIMIT @limit`,
+    ),
+    listKeysAfter: db.prepare<[Scope & Paging & { after: string }], KeyRow>(
+      `${KEY_SELECT} WHERE region = @region AND account_id = @account_id AND key_id > @after
+       ORDER BY key_id LIMIT @limit`,
+    ),
+    /** Compare-and-set: changes nothing unless the stored version is the one the caller read. */
+    updateKey: db.prepare<[KeyRow]>(
+      `UPDATE keys SET ${KEY_MUTABLE_COLUMNS.map((c) => `${c} = @${c}`).join(', ')},
+         version = version + 1
+       WHERE arn = @arn AND version = @version`,
+    ),
+    deleteKey: db.prepare<[{ arn: string; version: number }], Scope & { key_id: string }>(
+      'DELETE FROM keys WHERE arn = @arn AND version = @version RETURNING region, account_id, key_id',
+    ),
+    countKeys: db.prepare<[Scope], { n: number }>(
+      'SELECT COUNT(*) AS n FROM keys WHERE region = @region AND account_id = @account_id',
+    ),
+    keysDueForDeletion: db.prepare<[{ now: number; limit: number }], KeyRow>(
+      `${KEY_SELECT} WHERE key_state = 'PendingDeletion' AND deletion_date <= @now
+       ORDER BY deletion_date, arn LIMIT @limit`,
+    ),
+    keysDueForRotation: db.prepare<[{ now: number; limit: number }], KeyRow>(
+      `${KEY_SELECT} WHERE key_state = 'Enabled' AND rotation_enabled = 1 AND next_rotation_date <= @now
+       ORDER BY next_rotation_date, arn LIMIT @limit`,
+    ),
+
+    // Key materials
+    /** seq numbers a key's materials in the order they were added. */
+    insertMaterial: db.prepare<[KeyMaterialRow]>(
+      `INSERT INTO key_materials (key_arn, material_id, seq, wrapped, created_at, rotation_type)
+       SELECT @key_arn, @material_id, COALESCE(MAX(seq), 0) + 1, @wrapped, @created_at, @rotation_type
+       FROM key_materials WHERE key_arn = @key_arn`,
+    ),
+    getMaterial: db.prepare<[string, string], KeyMaterialRow>(
+      `${MATERIAL_SELECT} WHERE key_arn = ? AND material_id = ?`,
+    ),
+    listMaterials: db.prepare<[string], KeyMaterialRow>(
+      `${MATERIAL_SELECT} WHERE key_arn = ? ORDER BY seq`,
+    ),
+    deleteMaterials: db.prepare<[string]>('DELETE FROM key_materials WHERE key_arn = ?'),
+
+    // Aliases
+    insertAlias: db.prepare<[AliasRow]>(
+      `INSERT INTO aliases (region, account_id, alias_name, alias_arn, target_key_id, creation_date, last_updated_date)
+       VALUES (@region, @account_id, @alias_name, @alias_arn, @target_key_id, @creation_date, @last_updated_date)`,
+    ),
+    getAlias: db.prepare<[Scope & { alias_name: string }], AliasRow>(
+      `${ALIAS_SELECT} WHERE region = @region AND account_id = @account_id AND alias_name = @alias_name`,
+    ),
+    listAliases: aliasList(false, false),
+    listAliasesAfter: aliasList(true, false),
+    listAliasesForTarget: aliasList(false, true),
+    listAliasesForTargetAfter: aliasList(true, true),
+    updateAlias: db.prepare<
+      [Scope & { alias_name: string; target_key_id: string; last_updated_date: number }]
+    >(
+      `UPDATE aliases SET target_key_id = @target_key_id, last_updated_date = @last_updated_date
+       WHERE region = @region AND account_id = @account_id AND alias_name = @alias_name`,
+    ),
+    deleteAlias: db.prepare<[Scope & { alias_name: string }]>(
+      'DELETE FROM aliases WHERE region = @region AND account_id = @account_id AND alias_name = @alias_name',
+    ),
+    deleteAliasesOfKey: db.prepare<[Scope & { key_id: string }]>(
+      'DELETE FROM aliases WHERE region = @region AND account_id = @account_id AND target_key_id = @key_id',
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

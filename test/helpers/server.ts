@@ -1,0 +1,56 @@
+/** Starts a real Trent server on a free port with a fresh data directory, and clients for it. */
+import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock, type Clock } from '../../src/domain/index.js';
+import type { Logger } from '../../src/operations/index.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface TestServer {
+  server: RunningServer;
+  dataDir: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  client(config?: Partial<KMSClientConfig>): KMSClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(opts: Partial<ServerOptions> & { clock?: Clock } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'trent-test-')));
+  const server = await startServer({
+    port: 0,
+    schedulerIntervalMs: 0,
+    logger: silentLogger,
+    ...opts,
+    dataDir,
+  });
+  const created = server.createdCredentials;
+  if (!created) throw new Error('test server expected to create its account');
+  const credentials = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
+  const clients: KMSClient[] = [];
+  return {
+    server,
+    dataDir,
+    credentials,
+    client(config = {}) {
+      const c = new KMSClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+        ...config,
+      });
+      clients.push(c);
+      return c;
+    },
+    async stop() {
+      for (const c of clients) c.destroy();
+      await server.close();
+      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { ManualClock };
