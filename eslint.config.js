@@ -1,0 +1,60 @@
+// ESLint: typescript-eslint's type-aware rules (a missing await on an authorization or audit call
+// is a security bug) and the folder import rules of STYLE.md's layout.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Each folder may import only these folders of ours (STYLE.md "Allowed imports"). */
+const allowed = {
+  crypto: [],
+  domain: ['crypto'],
+  policy: ['domain'],
+  keystore: ['domain', 'crypto'],
+  storage: ['domain'],
+  model: [],
+  protocol: ['model', 'domain'],
+  auth: ['domain'],
+  operations: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage'],
+};
+const folders = ['crypto', 'domain', 'policy', 'keystore', 'storage', 'model', 'protocol', 'auth', 'operations', 'server', 'cli', 'audit', 'metering', 'config'];
+
+const importRules = Object.entries(allowed).map(([folder, ok]) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...folders
+            .filter((f) => f !== folder && !ok.includes(f))
+            .map((f) => ({ group: [`../${f}/*`, `../${f}`, `../../${f}/*`, `../../${f}`], message: `${folder}/ may not import ${f}/ (STYLE.md layout)` })),
+          ...(folder === 'storage' ? [] : [{ group: ['better-sqlite3', 'pg'], message: 'only storage/ imports database drivers' }]),
+          { group: ['node:http', 'node:https', 'node:net'], message: 'the core knows nothing of HTTP' },
+        ].filter((p) => !(['protocol', 'operations'].includes(folder) && p.group.includes('node:http') && false)),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/model/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  ...importRules,
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+);

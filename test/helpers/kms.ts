@@ -1,0 +1,48 @@
+/** Small helpers shared by the black-box suites: error assertions and key set-up. */
+import { CreateKeyCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
+import { expect } from 'vitest';
+import { createRootAccessKey } from '../../src/server/credentials.js';
+import type { TestServer } from './server.js';
+
+/**
+ * Awaits `promise`, which must reject with the AWS error `name`; when `message` is given, the
+ * error's message must equal it (a RegExp must match it). Returns the error for further checks.
+ */
+export async function expectKmsError(
+  promise: Promise<unknown>,
+  name: string,
+  message?: string | RegExp,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, `expected ${name}, but the call succeeded`).toBeInstanceOf(Error);
+  const err = caught as Error & { $metadata?: { httpStatusCode?: number } };
+  expect(err.name).toBe(name);
+  if (typeof message === 'string') expect(err.message).toBe(message);
+  else if (message) expect(err.message).toMatch(message);
+  return err;
+}
+
+/** Creates a symmetric key and returns its metadata. */
+export async function newKey(client: KMSClient, description = 'test key'): Promise<KeyMetadata> {
+  const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: description }));
+  if (!KeyMetadata?.KeyId || !KeyMetadata.Arn) throw new Error('CreateKey returned no metadata');
+  return KeyMetadata;
+}
+
+/** A client of a second account on the same server. */
+export async function otherAccountClient(t: TestServer, accountId = '444455556666', region = 'us-east-1'): Promise<KMSClient> {
+  const { storage, keyStore, clock } = t.server.services;
+  const created = await createRootAccessKey(storage, keyStore, accountId, clock.now());
+  return t.client({
+    region,
+    credentials: { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey },
+  });
+}
+
+export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+export const text = (b: Uint8Array | undefined): string => new TextDecoder().decode(b);
