@@ -17,6 +17,7 @@ export async function execute<O extends OperationName>(
   const now = services.clock.now();
   const useKey = async (identifier: string, rule: KeyRule, action: string = op.action): Promise<KeyRecord> => {
     const key = await resolveKey(identifier, rule, caller, services);
+    caller.keyArns.push(key.arn);
     checkKeyState(op.name, key);
     await authorize(action, key, caller);
     if (rule.usage && key.keyUsage !== rule.usage) {
@@ -36,9 +37,21 @@ export async function execute<O extends OperationName>(
     if (typeof identifier !== 'string') throw new Error(`${op.name}: key identifier missing after validation`);
     key = await useKey(identifier, op.key);
   }
+  const ctx = { ...base, key } as OperationContext<O>;
   if (op.dryRun && (input as { DryRun?: boolean }).DryRun === true) {
+    // DryRun answers "would have succeeded" only when every check passes, including those an
+    // operation makes after the key's (ReEncrypt's destination key, data-key lengths, algorithms).
+    // A read-only operation changes nothing, so running it and discarding the result is exactly
+    // that test; an operation with effects must not run.
+    if (op.readOnly) discard(await op.run(ctx));
     throw new KmsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
   }
-  const ctx = { ...base, key } as OperationContext<O>;
   return op.run(ctx);
+}
+
+/** Zeroes any plaintext in a result that DryRun throws away. */
+function discard(output: unknown): void {
+  for (const value of Object.values(output as Record<string, unknown>)) {
+    if (Buffer.isBuffer(value)) value.fill(0);
+  }
 }

@@ -27,6 +27,8 @@ export interface Caller {
   /** Region from the SigV4 credential scope. */
   region: string;
   requestId: string;
+  /** ARNs of the keys the request used, in order (the pipeline fills it, for the audit event). */
+  keyArns: string[];
 }
 
 /** How an operation accepts a key identifier. */

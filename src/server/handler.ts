@@ -1,20 +1,28 @@
 /**
  * One KMS API request, from raw bytes to raw response: authenticate (SigV4 over the raw request),
  * route the X-Amz-Target, decode and validate against the model, run the operation pipeline,
- * encode. Every failure goes through protocol's single error mapping.
+ * encode. Every failure goes through protocol's single error mapping, and every request, success
+ * or failure, produces exactly one audit event; a request that changed state or returns secret
+ * material is answered only after its event is durable.
  */
 import { randomUUID } from 'node:crypto';
+import { buildAuditEvent, returnsSecret, type AuditIdentity, type AuditSink } from '../audit/index.js';
 import { authenticate, type CredentialLookup, type RawRequest } from '../auth/index.js';
 import { KmsError } from '../domain/index.js';
-import { execute, NOT_YET, REGISTRY, type Operation, type Services } from '../operations/index.js';
-import { decodeInput, encodeOutput, errorResponse, routeRequest, validateInput } from '../protocol/index.js';
 import type { OperationName } from '../model/index.js';
+import { execute, NOT_YET, REGISTRY, type Caller, type Operation, type Services } from '../operations/index.js';
+import { decodeInput, encodeOutput, errorResponse, routeRequest, validateInput } from '../protocol/index.js';
 
 export interface KmsHandlerOptions {
   services: Services;
   lookup: CredentialLookup;
+  audit: AuditSink;
   dev?: { accountId: string } | undefined;
   maxSkewMs?: number | undefined;
+}
+
+export interface RequestMeta {
+  sourceIp: string;
 }
 
 export interface KmsResponse {
@@ -30,33 +38,81 @@ const header = (req: RawRequest, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-export function createKmsHandler(opts: KmsHandlerOptions): (req: RawRequest) => Promise<KmsResponse> {
-  const { services } = opts;
-  return async (req) => {
+/** Region named in the Authorization header's scope, for events of requests that failed auth. */
+const scopeRegion = (req: RawRequest): string => /Credential=[^/,]*\/\d{8}\/([a-z0-9-]+)\//.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
+
+export function createKmsHandler(opts: KmsHandlerOptions): (req: RawRequest, meta: RequestMeta) => Promise<KmsResponse> {
+  const { services, audit } = opts;
+  return async (req, meta) => {
     const requestId = randomUUID();
+    const time = services.clock.now();
     let operation: OperationName | undefined;
+    let caller: Caller | undefined;
+    let identity: AuditIdentity | undefined;
+    let input: unknown;
+    let output: unknown;
+    let response: KmsResponse;
+    let error: { code: string; message: string } | undefined;
     try {
       const auth = await authenticate(req, {
         lookup: opts.lookup,
-        now: services.clock.now(),
+        now: time,
         ...(opts.maxSkewMs !== undefined ? { maxSkewMs: opts.maxSkewMs } : {}),
         ...(opts.dev ? { dev: opts.dev } : {}),
       });
+      const { principal } = auth;
+      identity = {
+        type: principal.type,
+        principalId: principal.accountId,
+        arn: principal.arn,
+        accountId: principal.accountId,
+        accessKeyId: principal.accessKeyId,
+      };
+      caller = { principal, region: auth.region, requestId, keyArns: [] };
       operation = routeRequest({ target: header(req, 'x-amz-target'), contentType: header(req, 'content-type') });
-      const input = decodeInput(operation, req.body);
+      input = decodeInput(operation, req.body);
       const violations = validateInput(operation, input);
       if (violations) throw new KmsError('ValidationException', violations);
       const op = REGISTRY[operation];
       if (op === NOT_YET) {
         throw new KmsError('UnsupportedOperationException', `${operation} is not supported by this server yet.`);
       }
-      const caller = { principal: auth.principal, region: auth.region, requestId };
-      const output = await execute(op as Operation<typeof operation>, input, caller, services);
-      return { status: 200, body: encodeOutput(operation, output), requestId, operation };
+      output = await execute(op as Operation<typeof operation>, input as never, caller, services);
+      response = { status: 200, body: encodeOutput(operation, output as never), requestId, operation };
     } catch (err) {
       const res = errorResponse(err, requestId);
       if (res.log) services.logger.error({ requestId, operation, err: res.log.error }, 'internal error');
-      return { status: res.status, body: res.body, requestId, operation, errorCode: res.code };
+      error = { code: res.code, message: err instanceof KmsError ? err.message : '' };
+      response = { status: res.status, body: res.body, requestId, operation, errorCode: res.code };
     }
+
+    const op = operation ? REGISTRY[operation] : undefined;
+    const readOnly = op && op !== NOT_YET ? op.readOnly : true;
+    const event = buildAuditEvent({
+      operation,
+      requestId,
+      time,
+      region: caller?.region ?? scopeRegion(req),
+      sourceIp: meta.sourceIp,
+      userAgent: header(req, 'user-agent') ?? '',
+      identity,
+      input,
+      output,
+      readOnly,
+      keyArns: caller?.keyArns ?? [],
+      error,
+    });
+    const durable = !error && operation !== undefined && (!readOnly || returnsSecret(operation));
+    try {
+      await audit.record(event, durable);
+    } catch (err) {
+      services.logger.error({ requestId, err }, 'audit log write failed');
+      // Fail closed: nothing secret or state-changing is answered without its audit event.
+      if (durable) {
+        const res = errorResponse(new Error('audit log unavailable'), requestId);
+        return { status: res.status, body: res.body, requestId, operation, errorCode: res.code };
+      }
+    }
+    return response;
   };
 }

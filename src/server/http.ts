@@ -8,7 +8,7 @@ import type { Registry } from 'prom-client';
 import type { RawRequest } from '../auth/index.js';
 import { KmsError } from '../domain/index.js';
 import { errorResponse } from '../protocol/index.js';
-import type { KmsResponse } from './handler.js';
+import type { KmsResponse, RequestMeta } from './handler.js';
 import type { RequestMetrics } from './metrics.js';
 
 /** Largest request body accepted (a 128 Ki-character key policy, JSON-escaped, fits). */
@@ -17,7 +17,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_11 = 'application/x-amz-json-1.1';
 
 export interface HttpFrontOptions {
-  handle(req: RawRequest): Promise<KmsResponse>;
+  handle(req: RawRequest, meta: RequestMeta): Promise<KmsResponse>;
   registry: Registry;
   metrics: RequestMetrics;
   isReady(): boolean;
@@ -109,7 +109,7 @@ async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: htt
     url: req.url ?? '/',
     headers: req.headers,
     body,
-  });
+  }, { sourceIp: req.socket.remoteAddress ?? '' });
   send(res, result.status, result.body, result.requestId);
   opts.metrics.observe(result.operation, result.errorCode, started);
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { systemClock, type Clock } from '../domain/index.js';
+import { FileAuditSink } from '../audit/index.js';
 import { openKeyStore } from '../keystore/index.js';
 import { MaterialService, type Logger, type Services } from '../operations/index.js';
 import { openStorage } from '../storage/index.js';
@@ -84,8 +85,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger.info({ accountId, file }, 'created account and its administrator access key');
   }
 
+  const audit = new FileAuditSink(join(dataDir, 'audit'), () => clock.now());
   const handle = createKmsHandler({
     services,
+    audit,
     lookup: credentialLookup(storage, keyStore),
     dev: opts.dev ? { accountId } : undefined,
     maxSkewMs: opts.maxSkewMs,
@@ -122,6 +125,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           server.closeIdleConnections();
         });
         await scheduler?.stop();
+        await audit.close();
         services.materials.clear();
         await storage.close();
         await keyStore.close();

@@ -1,0 +1,76 @@
+/**
+ * The durable audit log: events appended as JSON lines to one file per hour under the audit
+ * directory, with group commit. `record(event, durable)` resolves after the event is written and,
+ * when durable, fsynced — many concurrent requests share one fsync.
+ */
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditEvent } from './event.js';
+
+export interface AuditSink {
+  record(event: AuditEvent, durable: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  line: string;
+  durable: boolean;
+  done: (err?: unknown) => void;
+}
+
+const hourOf = (d: Date): string => d.toISOString().slice(0, 13).replace(/[-T]/g, '');
+
+export class FileAuditSink implements AuditSink {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private file: { hour: string; handle: FileHandle } | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  record(event: AuditEvent, durable: boolean): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('audit log is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ line: JSON.stringify(event) + '\n', durable, done: (err) => (err ? reject(err) : resolve()) });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    // Let the requests finishing in this turn of the event loop join the batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        const handle = await this.handleFor(this.now());
+        await handle.appendFile(batch.map((p) => p.line).join(''));
+        if (batch.some((p) => p.durable)) await handle.datasync();
+        for (const p of batch) p.done();
+      } catch (err) {
+        for (const p of batch) p.done(err);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  private async handleFor(now: Date): Promise<FileHandle> {
+    const hour = hourOf(now);
+    if (this.file?.hour === hour) return this.file.handle;
+    await this.file?.handle.close();
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const handle = await open(join(this.dir, `events-${hour}.jsonl`), 'a', 0o600);
+    this.file = { hour, handle };
+    return handle;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flushing;
+    await this.file?.handle.close();
+    this.file = undefined;
+  }
+}
