@@ -33,6 +33,8 @@ interface FakeCall {
  * with the encryption context bound as additional authenticated data. */
 class FakeKms {
   readonly calls: FakeCall[] = [];
+  /** When set, responses name the key by its bare id instead of its ARN, unlike real KMS. */
+  answerWithBareKeyId = false;
   readonly #keys = new Map<string, FakeKey>();
   readonly #aliases = new Map<string, string>();
   #server: Server | undefined;
@@ -117,7 +119,7 @@ class FakeKms {
     const keyId = Buffer.from(key.arn.slice(key.arn.indexOf('/') + 1), 'ascii');
     const blob = Buffer.concat([keyId, iv, cipher.getAuthTag(), ciphertext]);
     return {
-      KeyId: key.arn,
+      KeyId: this.answerWithBareKeyId ? keyId.toString('ascii') : key.arn,
       CiphertextBlob: blob.toString('base64'),
       ...(returnPlaintext ? { Plaintext: plaintext.toString('base64') } : {}),
     };
@@ -127,7 +129,10 @@ class FakeKms {
     const blob = Buffer.from(String(body.CiphertextBlob), 'base64');
     const key = this.#resolve(blob.subarray(0, 36).toString('ascii'));
     if (body.KeyId !== undefined && this.#resolve(body.KeyId) !== key) {
-      throw new FakeError('IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext');
+      throw new FakeError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify the key that encrypted the ciphertext',
+      );
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', key.material, blob.subarray(36, 48));
@@ -332,9 +337,9 @@ describe('encryptFile / decryptFile', () => {
 
     it('when the expected encryption context does not match, before any plaintext', async () => {
       const out = path.join(dir, 'context.out');
-      await expect(
-        decryptFile(sealed(), out, { ...opts, encryptionContext: { purpose: 'other' } }),
-      ).rejects.toThrow('encryption context of the message does not match on key "purpose"');
+      await expect(decryptFile(sealed(), out, { ...opts, encryptionContext: { purpose: 'other' } })).rejects.toThrow(
+        'encryption context of the message does not match on key "purpose"',
+      );
       await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
       expect(await leftovers()).toEqual([]);
     });
@@ -348,6 +353,22 @@ describe('encryptFile / decryptFile', () => {
     await expect(encryptFile('alias/missing', plain, out, opts)).rejects.toMatchObject({
       name: 'NotFoundException',
     });
+    await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('encrypt refuses to write a message whose data key KMS did not name by key ARN', async () => {
+    const plain = path.join(dir, 'bare.txt');
+    const out = path.join(dir, 'bare.txt.encrypted');
+    await writeFile(plain, 'secret');
+    kms.answerWithBareKeyId = true;
+    try {
+      await expect(encryptFile(aliasName, plain, out, opts)).rejects.toThrow(
+        `KMS returned KeyId "${keyId}" for GenerateDataKey; expected a key ARN`,
+      );
+    } finally {
+      kms.answerWithBareKeyId = false;
+    }
     await expect(stat(out)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await leftovers()).toEqual([]);
   });

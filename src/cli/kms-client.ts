@@ -18,21 +18,12 @@ export interface KmsClientFlags {
  * Credentials are deliberately absent: the SDK's default provider chain resolves them (environment,
  * shared config and credentials files, SSO, process, ...) for the chosen profile.
  */
-export function kmsClientConfigFromEnv(
-  opts: KmsClientFlags,
-  env: NodeJS.ProcessEnv = process.env,
-): KMSClientConfig {
+export function kmsClientConfigFromEnv(opts: KmsClientFlags, env: NodeJS.ProcessEnv = process.env): KMSClientConfig {
   const endpoint =
-    nonEmpty(opts.endpoint) ??
-    nonEmpty(env.AWS_ENDPOINT_URL_KMS) ??
-    nonEmpty(env.AWS_ENDPOINT_URL) ??
-    DEFAULT_ENDPOINT;
+    nonEmpty(opts.endpoint) ?? nonEmpty(env.AWS_ENDPOINT_URL_KMS) ?? nonEmpty(env.AWS_ENDPOINT_URL) ?? DEFAULT_ENDPOINT;
   if (!URL.canParse(endpoint)) throw new Error(`KMS endpoint is not a URL: ${endpoint}`);
   const region =
-    nonEmpty(opts.region) ??
-    nonEmpty(env.AWS_REGION) ??
-    nonEmpty(env.AWS_DEFAULT_REGION) ??
-    DEFAULT_REGION;
+    nonEmpty(opts.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? DEFAULT_REGION;
   const profile = nonEmpty(opts.profile);
   return profile === undefined ? { endpoint, region } : { endpoint, region, profile };
 }
