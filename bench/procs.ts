@@ -138,3 +138,12 @@ export async function memoryOf(pid: number): Promise<Memory> {
   };
   return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024 };
 }
+
+/** User + system CPU time a process has used so far, in ms (from /proc/<pid>/stat, 10 ms ticks). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(rest[11]) + Number(rest[12]);
+  return (ticks * 1000) / 100;
+}

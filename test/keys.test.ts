@@ -11,7 +11,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectKmsError, newKey } from './helpers/kms.js';
+import { EMPTY_MESSAGE, expectKmsError, followClock, newKey } from './helpers/kms.js';
 import { ManualClock, startTestServer, type TestServer } from './helpers/server.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -22,7 +22,7 @@ const clock = new ManualClock(START);
 
 beforeAll(async () => {
   t = await startTestServer({ clock });
-  kms = t.client();
+  kms = followClock(t.client(), clock);
 });
 afterAll(async () => {
   await t?.stop();
@@ -211,8 +211,8 @@ describe('ListKeys', () => {
   });
 
   it('answers InvalidMarkerException for a marker it did not issue', async () => {
-    await expectKmsError(client.send(new ListKeysCommand({ Marker: 'not-a-marker' })), 'InvalidMarkerException', '');
-    await expectKmsError(client.send(new ListKeysCommand({ Marker: 'bm9wZQ' })), 'InvalidMarkerException', '');
+    await expectKmsError(client.send(new ListKeysCommand({ Marker: 'not-a-marker' })), 'InvalidMarkerException', EMPTY_MESSAGE);
+    await expectKmsError(client.send(new ListKeysCommand({ Marker: 'bm9wZQ' })), 'InvalidMarkerException', EMPTY_MESSAGE);
   });
 
   it('checks Limit against 1..1000', async () => {

@@ -30,6 +30,10 @@ function context(value: string, previous: Record<string, string> = {}): Record<s
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
+// Node 20 is this project's runtime; the SDK's notice about its future Node requirement would only
+// clutter the CLI's stderr, which scripts read.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command()
   .name('trent')
   .description('Trent: a self-hosted key management service that speaks the AWS KMS API');

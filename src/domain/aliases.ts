@@ -13,4 +13,9 @@ export function checkAliasName(aliasName: string): void {
     // AWS answers with no message here.
     throw new KmsError('NotAuthorizedException', '');
   }
+  // The model's pattern allows ':', but AWS refuses it in alias names (a colon would make alias
+  // ARNs ambiguous); message as moto records it.
+  if (aliasName.includes(':')) {
+    throw new KmsError('ValidationException', `${aliasName} contains invalid characters for an alias`);
+  }
 }

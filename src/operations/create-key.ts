@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KEY_SPECS, keyArn, KmsError, type KeyRecord } from '../domain/index.js';
+import { KEY_SPECS, keyArn, KmsError, partitionOf, type KeyRecord } from '../domain/index.js';
 import { defaultKeyPolicy, validateKeyPolicy } from '../policy/index.js';
 import { keyMetadata } from './metadata.js';
 import { checkNewTags } from './tags.js';
@@ -41,7 +41,7 @@ export const CreateKey = defineOperation({
     if (input.MultiRegion === true) {
       throw new KmsError('UnsupportedOperationException', 'Multi-Region keys are not supported by this server yet.');
     }
-    let policy = defaultKeyPolicy(accountId);
+    let policy = defaultKeyPolicy(accountId, partitionOf(region));
     if (input.Policy !== undefined) {
       const checked = validateKeyPolicy(input.Policy);
       if (!checked.ok) throw new KmsError('MalformedPolicyDocumentException', checked.message);

@@ -2,7 +2,13 @@
 import { CreateKeyCommand, type KMSClient, type KeyMetadata } from '@aws-sdk/client-kms';
 import { expect } from 'vitest';
 import { createRootAccessKey } from '../../src/server/credentials.js';
-import type { TestServer } from './server.js';
+import type { ManualClock, TestServer } from './server.js';
+
+/**
+ * AWS sends some errors with no message (InvalidCiphertextException, InvalidMarkerException...);
+ * the SDK then reports the message as "UnknownError". Either way, no text of ours leaks.
+ */
+export const EMPTY_MESSAGE = /^(|UnknownError)$/;
 
 /**
  * Awaits `promise`, which must reject with the AWS error `name`; when `message` is given, the
@@ -32,6 +38,19 @@ export async function newKey(client: KMSClient, description = 'test key'): Promi
   const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: description }));
   if (!KeyMetadata?.KeyId || !KeyMetadata.Arn) throw new Error('CreateKey returned no metadata');
   return KeyMetadata;
+}
+
+/**
+ * Makes `client` sign with the server's manual clock, so SigV4's skew check keeps passing while a
+ * test moves time forward. The SDK reads `systemClockOffset` at every signing.
+ */
+export function followClock<C extends KMSClient>(client: C, clock: ManualClock): C {
+  Object.defineProperty(client.config, 'systemClockOffset', {
+    get: () => clock.now().getTime() - Date.now(),
+    set: () => {},
+    configurable: true,
+  });
+  return client;
 }
 
 /** A client of a second account on the same server. */
