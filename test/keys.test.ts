@@ -132,7 +132,10 @@ describe('CreateKey', () => {
 
   it('does not create a key when CreateKey fails', async () => {
     const before = (await kms.send(new ListKeysCommand({ Limit: 1000 }))).Keys?.length;
-    await expectKmsError(kms.send(new CreateKeyCommand({ Tags: [{ TagKey: 'aws:x', TagValue: 'v' }] })), 'TagException');
+    await expectKmsError(
+      kms.send(new CreateKeyCommand({ Tags: [{ TagKey: 'aws:x', TagValue: 'v' }] })),
+      'TagException',
+    );
     await expectKmsError(kms.send(new CreateKeyCommand({ Policy: '{' })), 'MalformedPolicyDocumentException');
     const after = (await kms.send(new ListKeysCommand({ Limit: 1000 }))).Keys?.length;
     expect(after).toBe(before);
@@ -157,7 +160,11 @@ describe('DescribeKey', () => {
 
   it('answers NotFoundException "Invalid keyId" for malformed identifiers', async () => {
     for (const bad of ['fake-key-id', '134f2428cec14b25a1ae9048164dba47', 'mrk-fake-key-id']) {
-      await expectKmsError(kms.send(new DescribeKeyCommand({ KeyId: bad })), 'NotFoundException', `Invalid keyId '${bad}'`);
+      await expectKmsError(
+        kms.send(new DescribeKeyCommand({ KeyId: bad })),
+        'NotFoundException',
+        `Invalid keyId '${bad}'`,
+      );
     }
   });
 
@@ -211,8 +218,16 @@ describe('ListKeys', () => {
   });
 
   it('answers InvalidMarkerException for a marker it did not issue', async () => {
-    await expectKmsError(client.send(new ListKeysCommand({ Marker: 'not-a-marker' })), 'InvalidMarkerException', EMPTY_MESSAGE);
-    await expectKmsError(client.send(new ListKeysCommand({ Marker: 'bm9wZQ' })), 'InvalidMarkerException', EMPTY_MESSAGE);
+    await expectKmsError(
+      client.send(new ListKeysCommand({ Marker: 'not-a-marker' })),
+      'InvalidMarkerException',
+      EMPTY_MESSAGE,
+    );
+    await expectKmsError(
+      client.send(new ListKeysCommand({ Marker: 'bm9wZQ' })),
+      'InvalidMarkerException',
+      EMPTY_MESSAGE,
+    );
   });
 
   it('checks Limit against 1..1000', async () => {
@@ -284,9 +299,19 @@ describe('EnableKey and DisableKey', () => {
   it('refuses keys pending deletion', async () => {
     const key = await newKey(kms);
     await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId }));
-    await expectKmsError(kms.send(new EnableKeyCommand({ KeyId: key.KeyId })), 'KMSInvalidStateException', `${key.Arn} is pending deletion.`);
-    await expectKmsError(kms.send(new DisableKeyCommand({ KeyId: key.KeyId })), 'KMSInvalidStateException', `${key.Arn} is pending deletion.`);
-    expect((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.KeyState).toBe('PendingDeletion');
+    await expectKmsError(
+      kms.send(new EnableKeyCommand({ KeyId: key.KeyId })),
+      'KMSInvalidStateException',
+      `${key.Arn} is pending deletion.`,
+    );
+    await expectKmsError(
+      kms.send(new DisableKeyCommand({ KeyId: key.KeyId })),
+      'KMSInvalidStateException',
+      `${key.Arn} is pending deletion.`,
+    );
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.KeyState).toBe(
+      'PendingDeletion',
+    );
   });
 });
 
@@ -333,7 +358,9 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
       'KMSInvalidStateException',
       `${key.Arn} is pending deletion.`,
     );
-    expect((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.PendingDeletionWindowInDays).toBe(7);
+    expect(
+      (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.PendingDeletionWindowInDays,
+    ).toBe(7);
   });
 
   it('schedules a disabled key too', async () => {
@@ -374,7 +401,15 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
   it('answers NotFoundException for an unknown key', async () => {
     const id = '11111111-2222-4333-8444-555555555555';
     const arn = `arn:aws:kms:us-east-1:${t.server.accountId}:key/${id}`;
-    await expectKmsError(kms.send(new ScheduleKeyDeletionCommand({ KeyId: id })), 'NotFoundException', `Key '${arn}' does not exist`);
-    await expectKmsError(kms.send(new CancelKeyDeletionCommand({ KeyId: arn })), 'NotFoundException', `Key '${arn}' does not exist`);
+    await expectKmsError(
+      kms.send(new ScheduleKeyDeletionCommand({ KeyId: id })),
+      'NotFoundException',
+      `Key '${arn}' does not exist`,
+    );
+    await expectKmsError(
+      kms.send(new CancelKeyDeletionCommand({ KeyId: arn })),
+      'NotFoundException',
+      `Key '${arn}' does not exist`,
+    );
   });
 });

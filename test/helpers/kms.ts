@@ -54,7 +54,11 @@ export function followClock<C extends KMSClient>(client: C, clock: ManualClock):
 }
 
 /** A client of a second account on the same server. */
-export async function otherAccountClient(t: TestServer, accountId = '444455556666', region = 'us-east-1'): Promise<KMSClient> {
+export async function otherAccountClient(
+  t: TestServer,
+  accountId = '444455556666',
+  region = 'us-east-1',
+): Promise<KMSClient> {
   const { storage, keyStore, clock } = t.server.services;
   const created = await createRootAccessKey(storage, keyStore, accountId, clock.now());
   return t.client({
