@@ -1,0 +1,368 @@
+/**
+ * `npm run bench`: Trent (strict SigV4, durable SQLite) against a bare node:http "ceiling" server,
+ * both in their own child processes, driven by the same SigV4-signing client in this process.
+ * Then a memory check: 10,000 keys in a fresh Trent, encrypts under a random sample, VmRSS/VmHWM.
+ * See docs/benchmarks.md for how to read the figures.
+ *
+ * Environment knobs (all optional):
+ *   BENCH_DURATION_MS  measured time per cell and server (default 3000)
+ *   BENCH_WARMUP_MS    unmeasured warm-up per cell (default 500)
+ *   BENCH_ROUNDS       the measured time of a cell is split into this many interleaved rounds (default 3)
+ *   BENCH_PRIME_MS     unmeasured priming per operation and server before any cell (default 1000)
+ *   BENCH_KEYS         keys created for the memory check (default 10000; 0 skips it)
+ *   BENCH_SAMPLE       encrypts under random keys after creating them (default 2000)
+ *   BENCH_OPS          comma list of Encrypt,Decrypt,GenerateDataKey (default all)
+ *   BENCH_CONCURRENCY  comma list (default 1,16,64)
+ *   BENCH_CPU_PROF     directory: run the throughput Trent under `node --cpu-prof` writing there
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SigV4JsonClient, type Credentials } from './sigv4-client.js';
+import {
+  freePort,
+  installCleanupHandlers,
+  cleanupAll,
+  memoryOf,
+  cpuMsOf,
+  startChild,
+  tempDir,
+  waitHealthy,
+  type Child,
+  type Memory,
+} from './procs.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CEILING = join(ROOT, 'bench', 'ceiling-server.ts');
+
+const envInt = (name: string, dflt: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
+  return n;
+};
+const envList = (name: string, dflt: string): string[] =>
+  (process.env[name] ?? dflt)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const DURATION_MS = envInt('BENCH_DURATION_MS', 3000);
+const WARMUP_MS = envInt('BENCH_WARMUP_MS', 500);
+const ROUNDS = Math.max(1, envInt('BENCH_ROUNDS', 3));
+const PRIME_MS = envInt('BENCH_PRIME_MS', 1000);
+const KEYS = envInt('BENCH_KEYS', 10_000);
+const SAMPLE = envInt('BENCH_SAMPLE', 2000);
+const OPS = envList('BENCH_OPS', 'Encrypt,Decrypt,GenerateDataKey') as Operation[];
+const CONCURRENCY = envList('BENCH_CONCURRENCY', '1,16,64').map(Number);
+const CPU_PROF = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+
+type Operation = 'Encrypt' | 'Decrypt' | 'GenerateDataKey';
+const KNOWN_OPS: readonly Operation[] = ['Encrypt', 'Decrypt', 'GenerateDataKey'];
+for (const op of OPS) if (!KNOWN_OPS.includes(op)) throw new Error(`unknown operation in BENCH_OPS: ${op}`);
+
+const GOAL_RATIO = 0.5;
+const GOAL_P99_MS = 20;
+const GOAL_RSS_MIB = 150;
+
+interface Trent {
+  child: Child;
+  port: number;
+  dataDir: string;
+  credentials: Credentials;
+}
+
+async function startTrent(label: string, logDir: string, extraNodeArgs: string[] = []): Promise<Trent> {
+  const port = await freePort();
+  const dataDir = tempDir(`trent-bench-${label}-`);
+  const child = startChild(
+    `trent-${label}`,
+    [...extraNodeArgs, CLI, 'serve', '--port', String(port), '--data-dir', dataDir],
+    logDir,
+  );
+  await waitHealthy(child, port);
+  const raw = JSON.parse(await readFile(join(dataDir, 'admin-credentials.json'), 'utf8')) as Credentials;
+  return { child, port, dataDir, credentials: { accessKeyId: raw.accessKeyId, secretAccessKey: raw.secretAccessKey } };
+}
+
+async function startCeiling(logDir: string): Promise<{ child: Child; port: number }> {
+  const port = await freePort();
+  const child = startChild('ceiling', ['--import', 'tsx', CEILING, String(port)], logDir);
+  await waitHealthy(child, port);
+  return { child, port };
+}
+
+interface CellResult {
+  ops: number;
+  /** Server CPU (user+sys) per request over the whole cell, warm-up included, in µs. */
+  cpuUsPerOp: number;
+  opsPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  firstError?: string;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** `concurrency` closed-loop workers for warm-up + duration; only requests started after warm-up count. */
+async function runCell(
+  pid: number,
+  port: number,
+  credentials: Credentials,
+  operation: Operation,
+  input: () => unknown,
+  concurrency: number,
+  warmupMs = WARMUP_MS,
+  durationMs = DURATION_MS,
+): Promise<CellResult> {
+  const client = new SigV4JsonClient(port, credentials, concurrency);
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const t0 = performance.now();
+  const measureFrom = t0 + warmupMs;
+  const end = measureFrom + durationMs;
+  let lastDone = measureFrom;
+  let all = 0;
+  const cpuBefore = cpuMsOf(pid);
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const start = performance.now();
+      if (start >= end) return;
+      let ok = false;
+      try {
+        const r = await client.call(operation, input());
+        ok = r.status === 200;
+        if (!ok) firstError ??= `HTTP ${r.status}: ${r.body.toString('utf8').slice(0, 200)}`;
+      } catch (e) {
+        firstError ??= e instanceof Error ? e.message : String(e);
+      }
+      const done = performance.now();
+      all++;
+      if (start >= measureFrom) {
+        latencies.push(done - start);
+        if (!ok) errors++;
+        if (done > lastDone) lastDone = done;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    client.close();
+  }
+  const cpuUsPerOp = all > 0 ? ((cpuMsOf(pid) - cpuBefore) * 1000) / all : NaN;
+  const sorted = Float64Array.from(latencies).sort();
+  const seconds = (lastDone - measureFrom) / 1000;
+  return {
+    ops: latencies.length,
+    cpuUsPerOp,
+    opsPerSec: seconds > 0 ? (latencies.length - errors) / seconds : 0,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    errors,
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** Median of each figure over rounds; errors are summed. */
+function medianCell(rounds: CellResult[]): CellResult {
+  const firstError = rounds.find((r) => r.firstError)?.firstError;
+  return {
+    ops: rounds.reduce((a, r) => a + r.ops, 0),
+    cpuUsPerOp: median(rounds.map((r) => r.cpuUsPerOp)),
+    opsPerSec: median(rounds.map((r) => r.opsPerSec)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    errors: rounds.reduce((a, r) => a + r.errors, 0),
+    ...(firstError ? { firstError } : {}),
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const fmt = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const mib = (m: Memory): string => `VmRSS ${fmt(m.rssMiB)} MiB, VmHWM ${fmt(m.hwmMiB)} MiB`;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
+  const sep = '|' + widths.map((w, i) => (i < 2 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|';
+  return [line(header), sep, ...rows.map(line)].join('\n');
+}
+
+async function throughput(logDir: string): Promise<void> {
+  const trent = await startTrent('throughput', logDir, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []);
+  const ceiling = await startCeiling(logDir);
+  console.log(`trent pid ${trent.child.pid} on :${trent.port}, ceiling pid ${ceiling.child.pid} on :${ceiling.port}`);
+
+  const setup = new SigV4JsonClient(trent.port, trent.credentials, 1);
+  const { KeyMetadata } = await setup.json<{ KeyMetadata: { KeyId: string } }>('CreateKey', { Description: 'bench' });
+  const keyId = KeyMetadata.KeyId;
+  const plaintext = randomBytes(1024).toString('base64');
+  const { CiphertextBlob } = await setup.json<{ CiphertextBlob: string }>('Encrypt', { KeyId: keyId, Plaintext: plaintext });
+  setup.close();
+
+  const inputs: Record<Operation, () => unknown> = {
+    Encrypt: () => ({ KeyId: keyId, Plaintext: plaintext }),
+    Decrypt: () => ({ CiphertextBlob }),
+    GenerateDataKey: () => ({ KeyId: keyId, KeySpec: 'AES_256' }),
+  };
+
+  // Untimed priming of both servers and of this client (JIT, connection set-up, caches), so the
+  // first cell measured is not the one that pays for warming the processes up.
+  for (const op of OPS) {
+    await runCell(trent.child.pid, trent.port, trent.credentials, op, inputs[op], 16, PRIME_MS, 0);
+    await runCell(ceiling.child.pid, ceiling.port, trent.credentials, op, inputs[op], 16, PRIME_MS, 0);
+  }
+
+  const roundMs = Math.max(1, Math.round(DURATION_MS / ROUNDS));
+  const rows: string[][] = [];
+  let goal: { ratio: number; p99: number } | undefined;
+  const errorsSeen: string[] = [];
+  for (const op of OPS) {
+    for (const c of CONCURRENCY) {
+      // Interleaved rounds (Trent, ceiling, Trent, ...) so that a burst of load from elsewhere on
+      // the machine hits both sides alike; each figure is the median over the rounds.
+      const ts: CellResult[] = [];
+      const ks: CellResult[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        ts.push(await runCell(trent.child.pid, trent.port, trent.credentials, op, inputs[op], c, WARMUP_MS, roundMs));
+        ks.push(await runCell(ceiling.child.pid, ceiling.port, trent.credentials, op, inputs[op], c, WARMUP_MS, roundMs));
+      }
+      const t = medianCell(ts);
+      const k = medianCell(ks);
+      const ratio = k.opsPerSec > 0 ? t.opsPerSec / k.opsPerSec : NaN;
+      rows.push([
+        op,
+        String(c),
+        fmt(t.opsPerSec, 0),
+        fmt(t.p50, 2),
+        fmt(t.p99, 2),
+        fmt(k.opsPerSec, 0),
+        fmt(k.p99, 2),
+        fmt(ratio, 2),
+        fmt(t.cpuUsPerOp, 0),
+        fmt(k.cpuUsPerOp, 0),
+        String(t.errors + k.errors),
+      ]);
+      if (t.firstError) errorsSeen.push(`trent ${op} c=${c}: ${t.errors} errors, e.g. ${t.firstError}`);
+      if (k.firstError) errorsSeen.push(`ceiling ${op} c=${c}: ${k.errors} errors, e.g. ${k.firstError}`);
+      if (op === 'Encrypt' && c === 64) goal = { ratio, p99: t.p99 };
+      process.stderr.write(`  done ${op} c=${c}\n`);
+    }
+  }
+  console.log('');
+  console.log(table(['operation', 'conc', 'ops/s', 'p50 ms', 'p99 ms', 'ceiling ops/s', 'ceiling p99', 'ratio', 'trent CPU µs/op', 'ceiling CPU µs/op', 'errors'], rows));
+  for (const e of errorsSeen) console.log(`  ! ${e}`);
+  console.log('');
+  if (goal) {
+    const pass = goal.ratio >= GOAL_RATIO && goal.p99 < GOAL_P99_MS;
+    console.log(
+      `Goal: Encrypt at concurrency 64 >= ${GOAL_RATIO} x ceiling with p99 < ${GOAL_P99_MS} ms: ` +
+        `${pass ? 'PASS' : 'MISS'} (ratio ${fmt(goal.ratio, 2)}, p99 ${fmt(goal.p99, 2)} ms)`,
+    );
+  } else {
+    console.log('Goal: Encrypt at concurrency 64 not measured in this run (see BENCH_OPS / BENCH_CONCURRENCY)');
+  }
+  console.log(`Trent after the throughput runs: ${mib(await memoryOf(trent.child.pid))}`);
+  await ceiling.child.stop();
+  await trent.child.stop(CPU_PROF ? 30_000 : 5000);
+  if (CPU_PROF) console.log(`CPU profile of Trent written to ${CPU_PROF}`);
+}
+
+async function memory(logDir: string): Promise<void> {
+  console.log('');
+  console.log(`Memory: ${KEYS} keys in a fresh Trent`);
+  const trent = await startTrent('memory', logDir);
+  const client = new SigV4JsonClient(trent.port, trent.credentials, 64);
+  try {
+    const idle = await memoryOf(trent.child.pid);
+    console.log(`  idle after start:                 ${mib(idle)}`);
+    const created = Date.now();
+    const BATCH = 64;
+    const keyIds: string[] = [];
+    for (let i = 0; i < KEYS; i += BATCH) {
+      const n = Math.min(BATCH, KEYS - i);
+      const batch = await Promise.all(
+        Array.from({ length: n }, (_, j) =>
+          client.json<{ KeyMetadata: { KeyId: string } }>('CreateKey', { Description: `bench key ${i + j}` }),
+        ),
+      );
+      for (const r of batch) keyIds.push(r.KeyMetadata.KeyId);
+    }
+    const createSecs = (Date.now() - created) / 1000;
+    const afterCreate = await memoryOf(trent.child.pid);
+    console.log(
+      `  after ${keyIds.length} CreateKey (batches of ${BATCH}, ${fmt(createSecs)} s, ${fmt(keyIds.length / createSecs, 0)}/s): ${mib(afterCreate)}`,
+    );
+
+    const plaintext = randomBytes(1024).toString('base64');
+    const sample = Array.from({ length: Math.min(SAMPLE, keyIds.length ? SAMPLE : 0) }, () => keyIds[randomInt(keyIds.length)]!);
+    const encStart = Date.now();
+    await pool(sample, 32, (keyId) => client.json('Encrypt', { KeyId: keyId, Plaintext: plaintext }));
+    const encSecs = (Date.now() - encStart) / 1000;
+    const afterEncrypt = await memoryOf(trent.child.pid);
+    console.log(
+      `  after ${sample.length} Encrypt under random keys (${fmt(sample.length / Math.max(encSecs, 1e-9), 0)}/s): ${mib(afterEncrypt)}`,
+    );
+    const pass = afterEncrypt.rssMiB < GOAL_RSS_MIB && afterEncrypt.hwmMiB < GOAL_RSS_MIB;
+    console.log(
+      `Goal: RSS < ${GOAL_RSS_MIB} MB with ${KEYS} keys: ${pass ? 'PASS' : 'MISS'} ` +
+        `(VmRSS ${fmt(afterEncrypt.rssMiB)} MiB, peak VmHWM ${fmt(afterEncrypt.hwmMiB)} MiB)`,
+    );
+  } finally {
+    client.close();
+    await trent.child.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  installCleanupHandlers();
+  const logDir = tempDir('trent-bench-logs-');
+  console.log(
+    `Trent benchmark ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
+      `${ROUNDS} interleaved rounds of ${WARMUP_MS} ms warm-up + ${Math.round(DURATION_MS / ROUNDS)} ms per cell and server`,
+  );
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  try {
+    if (OPS.length && CONCURRENCY.length) await throughput(logDir);
+    if (KEYS > 0) await memory(logDir);
+  } finally {
+    console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    cleanupAll();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  cleanupAll();
+  process.exitCode = 1;
+});
