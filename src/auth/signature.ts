@@ -72,18 +72,33 @@ export async function expectedSignature(input: SignatureInput): Promise<string> 
   };
   // Hash of the body received; a client-sent X-Amz-Content-SHA256 is only a signed header here.
   const payloadHash = await getPayloadHash({ ...request, headers: {} }, Sha256);
-  const signer = new VerifyingSigner({
-    service: input.service,
-    region: input.region,
-    credentials: {
-      accessKeyId: input.accessKeyId,
-      secretAccessKey: input.secretAccessKey,
-    },
-    sha256: Sha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  });
-  return signer.signatureFor(request, payloadHash, input);
+  return signerFor(input).signatureFor(request, payloadHash, input);
+}
+
+/**
+ * Signers are kept per access key, region and service so the library's cache of derived signing
+ * keys (one HMAC chain per day) is reused across requests instead of rebuilt for each one.
+ */
+const signers = new Map<string, VerifyingSigner>();
+const MAX_SIGNERS = 1000;
+
+function signerFor(input: SignatureInput): VerifyingSigner {
+  // The secret is part of the key so a changed secret never meets a stale signer.
+  const id = `${input.accessKeyId}\n${input.region}\n${input.service}\n${input.secretAccessKey}`;
+  let signer = signers.get(id);
+  if (!signer) {
+    signer = new VerifyingSigner({
+      service: input.service,
+      region: input.region,
+      credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey },
+      sha256: Sha256,
+      uriEscapePath: true,
+      applyChecksum: false,
+    });
+    if (signers.size >= MAX_SIGNERS) signers.delete(signers.keys().next().value!);
+    signers.set(id, signer);
+  }
+  return signer;
 }
 
 /** Constant-time comparison of the provided and expected hex signatures. */

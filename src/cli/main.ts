@@ -10,7 +10,6 @@ import {
   defaultLogger,
   startServer,
 } from '../server/index.js';
-import { decryptFile, encryptFile } from './envelope.js';
 import { kmsClientConfigFromEnv } from './kms-client.js';
 
 function port(value: string): number {
@@ -95,6 +94,8 @@ clientOptions(
     .requiredOption('--out <file>', 'ciphertext output'),
 ).action(async (o: { keyId: string; in: string; out: string; endpointUrl?: string; region?: string; profile?: string; encryptionContext?: Record<string, string> }) => {
   const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
+  // Loaded only here: `serve` never needs the Encryption SDK.
+  const { encryptFile } = await import('./envelope.js');
   const result = await encryptFile(o.keyId, o.in, o.out, {
     client,
     ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
@@ -110,6 +111,7 @@ clientOptions(
     .requiredOption('--out <file>', 'plaintext output'),
 ).action(async (o: { in: string; out: string; endpointUrl?: string; region?: string; profile?: string; encryptionContext?: Record<string, string> }) => {
   const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
+  const { decryptFile } = await import('./envelope.js');
   const result = await decryptFile(o.in, o.out, {
     client,
     ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../domain/index.js';
 import { FileAuditSink } from '../audit/index.js';
 import { openKeyStore } from '../keystore/index.js';
 import { MaterialService, type Logger, type Services } from '../operations/index.js';
-import { openStorage } from '../storage/index.js';
+import { openStorage, withKeyCache } from '../storage/index.js';
 import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
 import { createKmsHandler } from './handler.js';
 import { createHttpServer } from './http.js';
@@ -63,7 +63,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   await mkdir(join(dataDir, 'audit'), { recursive: true, mode: 0o700 });
 
   const keyStore = await openKeyStore(opts.rootKey, dataDir);
-  const storage = await openStorage({ sqlitePath: join(dataDir, 'trent.db') });
+  const storage = withKeyCache(await openStorage({ sqlitePath: join(dataDir, 'trent.db') }));
   const services: Services = {
     clock,
     storage,

@@ -24,3 +24,5 @@ export async function openStorage(opts: StorageOptions): Promise<Storage> {
   }
   return storage;
 }
+
+export { withKeyCache } from './key-cache.js';

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KeyMaterialRecord, KeyRecord } from '../../domain/index.js';
 import { describeStorageConformance } from '../conformance.js';
-import { openStorage } from '../index.js';
+import { openStorage, withKeyCache } from '../index.js';
 import { migrations } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
@@ -19,6 +19,7 @@ afterAll(() => {
 
 describeStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
 describeStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeStorageConformance('sqlite :memory: behind the key cache', async () => withKeyCache(await openStorage({ sqlitePath: ':memory:' })));
 
 const T0 = new Date('2026-01-01T00:00:00.007Z');
 const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
