@@ -167,6 +167,55 @@ describe('CreateKey Policy and PutKeyPolicy', () => {
   });
 });
 
+describe('the key policy lockout safety check and size quota', () => {
+  const only = (statement: Record<string, unknown>) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 's', Resource: '*', ...statement }] });
+  const lockout = 'The new key policy will not allow you to update the key policy in the future.';
+
+  it('refuses a policy that would stop the caller from calling PutKeyPolicy again', async () => {
+    const key = await newKey(kms);
+    const before = await getPolicy(key.KeyId!);
+    const otherPrincipal = only({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*' });
+    const encryptOnly = only({ Effect: 'Allow', Principal: { AWS: account }, Action: ['kms:Encrypt', 'kms:Decrypt'] });
+    const denied = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'kms:*', Resource: '*' },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:Put*', Resource: '*' },
+      ],
+    });
+    for (const Policy of [otherPrincipal, encryptOnly, denied]) {
+      await expectKmsError(kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy })), 'MalformedPolicyDocumentException', lockout);
+      await expectKmsError(kms.send(new CreateKeyCommand({ Policy })), 'MalformedPolicyDocumentException', lockout);
+    }
+    expect(await getPolicy(key.KeyId!)).toBe(before);
+  });
+
+  it('accepts such a policy with BypassPolicyLockoutSafetyCheck, and wildcards that cover PutKeyPolicy', async () => {
+    const key = await newKey(kms);
+    const Policy = only({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*' });
+    await kms.send(new CreateKeyCommand({ Policy, BypassPolicyLockoutSafetyCheck: true }));
+    const wildcard = only({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'KMS:put*' });
+    await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: wildcard }));
+    expect(await getPolicy(key.KeyId!)).toBe(wildcard);
+    await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy, BypassPolicyLockoutSafetyCheck: true }));
+    expect(await getPolicy(key.KeyId!)).toBe(Policy);
+  });
+
+  it('answers LimitExceededException above 32 KiB', async () => {
+    const key = await newKey(kms);
+    const big = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'x'.repeat(33_000), Effect: 'Allow', Principal: { AWS: account }, Action: 'kms:*', Resource: '*' }],
+    });
+    await expectKmsError(
+      kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: big })),
+      'LimitExceededException',
+      'The key policy exceeds the maximum size of 32768 bytes.',
+    );
+  });
+});
+
 describe('ListKeyPolicies', () => {
   it('lists the one policy, "default"', async () => {
     const key = await newKey(kms);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KEY_SPECS, keyArn, KmsError, partitionOf, type KeyRecord } from '../domain/index.js';
-import { defaultKeyPolicy, validateKeyPolicy } from '../policy/index.js';
+import { defaultKeyPolicy } from '../policy/index.js';
+import { checkKeyPolicy } from './key-policy.js';
 import { keyMetadata } from './metadata.js';
 import { checkNewTags } from './tags.js';
 import { defineOperation } from './types.js';
@@ -43,8 +44,7 @@ export const CreateKey = defineOperation({
     }
     let policy = defaultKeyPolicy(accountId, partitionOf(region));
     if (input.Policy !== undefined) {
-      const checked = validateKeyPolicy(input.Policy);
-      if (!checked.ok) throw new KmsError('MalformedPolicyDocumentException', checked.message);
+      checkKeyPolicy(input.Policy, caller, input.BypassPolicyLockoutSafetyCheck);
       policy = input.Policy;
     }
     const tags = checkNewTags([], input.Tags ?? []);

@@ -1,5 +1,4 @@
-import { KmsError } from '../domain/index.js';
-import { validateKeyPolicy } from '../policy/index.js';
+import { checkKeyPolicy } from './key-policy.js';
 import { checkPolicyName } from './policy-name.js';
 import { updateKey } from './update.js';
 import { defineOperation } from './types.js';
@@ -9,10 +8,9 @@ export const PutKeyPolicy = defineOperation({
   action: 'kms:PutKeyPolicy',
   readOnly: false,
   key: { member: 'KeyId', aliases: false, crossAccount: false },
-  async run({ input, key, services }) {
+  async run({ input, key, caller, services }) {
     checkPolicyName(input.PolicyName);
-    const checked = validateKeyPolicy(input.Policy);
-    if (!checked.ok) throw new KmsError('MalformedPolicyDocumentException', checked.message);
+    checkKeyPolicy(input.Policy, caller, input.BypassPolicyLockoutSafetyCheck);
     await updateKey(services.storage, 'PutKeyPolicy', key, (k) => ({ ...k, policy: input.Policy }));
     return {};
   },

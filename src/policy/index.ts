@@ -15,3 +15,4 @@ export type {
   PrincipalElement,
   PrincipalSet,
 } from './types.js';
+export { allowsUnconditionally, LOCKOUT_MESSAGE, type PolicyCaller } from './lockout.js';
