@@ -6,6 +6,7 @@ import {
   parseBlob,
   SYMMETRIC_DEFAULT,
 } from './symmetric.js';
+import { refuseRecipient } from './recipient.js';
 import { defineOperation } from './types.js';
 
 const KEY_RULE = { aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' } as const;
@@ -24,6 +25,7 @@ export const Decrypt = defineOperation({
     },
   },
   async run({ input, key, services }) {
+    refuseRecipient(input);
     checkSymmetricAlgorithm(key, input.EncryptionAlgorithm);
     const parsed = parseBlob(input.CiphertextBlob);
     const plaintext = await decryptUnderKey(services, key, parsed, input.EncryptionContext);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dataKeyLength } from './data-key.js';
-import { encryptUnderKey, checkSymmetricAlgorithm } from './symmetric.js';
+import { encryptUnderKey } from './symmetric.js';
+import { refuseRecipient } from './recipient.js';
 import { defineOperation } from './types.js';
 
 export const GenerateDataKey = defineOperation({
@@ -10,7 +11,7 @@ export const GenerateDataKey = defineOperation({
   key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
   dryRun: true,
   async run({ input, key, services }) {
-    checkSymmetricAlgorithm(key, undefined);
+    refuseRecipient(input);
     const plaintext = randomBytes(dataKeyLength(input.KeySpec, input.NumberOfBytes));
     const blob = await encryptUnderKey(services, key, plaintext, input.EncryptionContext);
     return { CiphertextBlob: blob, Plaintext: plaintext, KeyId: key.arn, KeyMaterialId: key.currentMaterialId };

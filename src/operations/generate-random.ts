@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { KmsError } from '../domain/index.js';
+import { refuseRecipient } from './recipient.js';
 import { defineOperation } from './types.js';
 
 export const GenerateRandom = defineOperation({
@@ -10,9 +11,7 @@ export const GenerateRandom = defineOperation({
     if (input.CustomKeyStoreId !== undefined) {
       throw new KmsError('CustomKeyStoreNotFoundException', `Custom key store ${input.CustomKeyStoreId} does not exist.`);
     }
-    if (input.Recipient !== undefined) {
-      throw new KmsError('UnsupportedOperationException', 'Recipient (Nitro Enclaves attestation) is not supported.');
-    }
+    refuseRecipient(input);
     if (input.NumberOfBytes === undefined) {
       throw new KmsError('ValidationException', 'NumberOfBytes is required.');
     }
