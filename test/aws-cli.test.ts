@@ -20,7 +20,11 @@ function findAwsCliV2(): string | undefined {
     if (dir === '') continue;
     const candidate = join(dir, 'aws');
     if (!existsSync(candidate)) continue;
-    const r = spawnSync(candidate, ['--version'], { encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', HOME: tmpdir() } });
+    const r = spawnSync(candidate, ['--version'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
+    });
     if (r.status === 0 && /^aws-cli\/2\./.test(`${r.stdout}${r.stderr}`.trim())) return candidate;
   }
   return undefined;
@@ -61,7 +65,10 @@ describe.skipIf(!AWS)('AWS CLI v2 against Trent', () => {
       ...overrides,
     };
     return new Promise((resolve, reject) => {
-      const child = spawn(AWS!, ['kms', ...args, '--endpoint-url', t.server.url, '--output', 'json'], { env, cwd: home });
+      const child = spawn(AWS!, ['kms', ...args, '--endpoint-url', t.server.url, '--output', 'json'], {
+        env,
+        cwd: home,
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -163,7 +170,13 @@ describe.skipIf(!AWS)('AWS CLI v2 against Trent', () => {
     expect((await readFile(ptFile)).equals(plaintext)).toBe(true);
 
     // The wrong encryption context is refused with the fixed message-less error.
-    const wrong = await aws(['decrypt', '--ciphertext-blob', `fileb://${ctFile}`, '--encryption-context', 'purpose=other']);
+    const wrong = await aws([
+      'decrypt',
+      '--ciphertext-blob',
+      `fileb://${ctFile}`,
+      '--encryption-context',
+      'purpose=other',
+    ]);
     expect(wrong.code).toBe(254);
     expect(wrong.stderr).toMatch(/An error occurred \(InvalidCiphertextException\) when calling the Decrypt operation/);
   });
@@ -204,7 +217,11 @@ describe.skipIf(!AWS)('AWS CLI v2 against Trent', () => {
     expect(r.code).toBe(254);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      serviceError('NotFoundException', 'DescribeKey', `Alias arn:aws:kms:us-east-1:${t.server.accountId}:alias/nope is not found.`),
+      serviceError(
+        'NotFoundException',
+        'DescribeKey',
+        `Alias arn:aws:kms:us-east-1:${t.server.accountId}:alias/nope is not found.`,
+      ),
     );
   });
 

@@ -37,7 +37,7 @@ async function writeRandomFile(path: string, size: number): Promise<string> {
   const hash = createHash('sha256');
   const handle = await open(path, 'w');
   try {
-    for (let written = 0; written < size; ) {
+    for (let written = 0; written < size;) {
       const chunk = randomBytes(Math.min(1024 * 1024, size - written));
       hash.update(chunk);
       await handle.write(chunk);
@@ -130,7 +130,17 @@ describe('trent encrypt / decrypt end to end', () => {
     const opened = join(dir, 'big.bin.out');
     const expected = await writeRandomFile(plain, FILE_SIZE);
 
-    const enc = await trent(['encrypt', '--key-id', alias, '--in', plain, '--out', sealed, '--encryption-context', 'purpose=e2e']);
+    const enc = await trent([
+      'encrypt',
+      '--key-id',
+      alias,
+      '--in',
+      plain,
+      '--out',
+      sealed,
+      '--encryption-context',
+      'purpose=e2e',
+    ]);
     expect(enc, enc.stderr).toMatchObject({ code: 0 });
     // (stderr may also carry the AWS SDK's Node version warning)
     expect(enc.stderr).toMatch(new RegExp(`^encrypted ${FILE_SIZE} bytes into \\d+ bytes$`, 'm'));
@@ -203,7 +213,7 @@ describe('trent encrypt / decrypt end to end', () => {
     await kms.send(new DisableKeyCommand({ KeyId: key.KeyMetadata!.KeyId! }));
     const r = await trent(['decrypt', '--in', sealed, '--out', opened]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('DisabledException');
+    expect(r.stderr).toContain(`DisabledException: ${key.KeyMetadata!.Arn!} is disabled.`);
     expect(existsSync(opened)).toBe(false);
   });
 });

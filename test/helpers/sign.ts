@@ -90,9 +90,11 @@ export function sendRaw(
   opts: { agent?: http.Agent; chunked?: boolean } = {},
 ): Promise<RawHttpResponse> {
   const target = new URL(url);
-  const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+  const body =
+    req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
   const headers: Record<string, string | number> = { ...req.headers };
-  if (body !== undefined && !opts.chunked && !hasHeader(headers, 'content-length')) headers['content-length'] = body.length;
+  if (body !== undefined && !opts.chunked && !hasHeader(headers, 'content-length'))
+    headers['content-length'] = body.length;
   return new Promise((resolve, reject) => {
     const r = http.request(
       {
@@ -107,7 +109,9 @@ export function sendRaw(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on('error', reject);
       },
     );
