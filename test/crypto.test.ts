@@ -126,20 +126,20 @@ describe('Encrypt and Decrypt', () => {
     await expectKmsError(
       kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: bytes('x'), EncryptionContext: { '\ud800': 'v' } })),
       'ValidationException',
-      'EncryptionContext keys and values must be well-formed Unicode.',
+      "1 validation error detected: Value at 'encryptionContext' failed to satisfy constraint: Member must contain only well-formed Unicode",
     );
     await expectKmsError(
       kms.send(
         new GenerateDataKeyCommand({ KeyId: key.KeyId, KeySpec: 'AES_256', EncryptionContext: { k: 'a\udfff' } }),
       ),
       'ValidationException',
-      'EncryptionContext keys and values must be well-formed Unicode.',
+      "1 validation error detected: Value at 'encryptionContext.k.member' failed to satisfy constraint: Member must contain only well-formed Unicode",
     );
     const blob = await encrypt('x', { k: '\ufffd' });
     await expectKmsError(
       kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { k: '\ud800' } })),
-      'InvalidCiphertextException',
-      EMPTY_MESSAGE,
+      'ValidationException',
+      "1 validation error detected: Value at 'encryptionContext.k.member' failed to satisfy constraint: Member must contain only well-formed Unicode",
     );
     expect(
       text(
@@ -533,7 +533,7 @@ describe('GenerateRandom', () => {
         }),
       ),
       'UnsupportedOperationException',
-      'Recipient (Nitro Enclaves attestation) is not supported.',
+      'Recipient is not supported: this server cannot verify Nitro Enclaves attestation documents.',
     );
   });
 

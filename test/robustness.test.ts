@@ -8,6 +8,7 @@
 import { DecryptCommand, EncryptCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
 import fc from 'fast-check';
 import http from 'node:http';
+import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -740,7 +741,8 @@ function surrogateCases(f: Fixture): Case[] {
             : where === 'tag'
               ? 'TagResource'
               : 'Encrypt';
-    // An encryption context is bound into the ciphertext as UTF-8, so a lone surrogate there is refused.
+    // A lone surrogate has no UTF-8 form: refused in every string member (an encryption context is
+    // bound into the ciphertext as UTF-8; anything stored would come back changed).
     const loneHalf = /\\ud[89a-f]/i.test(s);
     const inContext = where === 'context-key' || where === 'context-value';
     cases.push({
@@ -748,7 +750,11 @@ function surrogateCases(f: Fixture): Case[] {
       label: `${target} ${where} ${s}`,
       target,
       body: Buffer.from(body),
-      ...(inContext ? { expect: loneHalf ? { status: 400, type: 'ValidationException' } : { status: 200 } } : {}),
+      ...(loneHalf
+        ? { expect: { status: 400, type: 'ValidationException' } }
+        : inContext
+          ? { expect: { status: 200 } }
+          : {}),
     });
   }
   return cases;
@@ -1275,5 +1281,29 @@ describe('robustness against malformed requests', () => {
     const { failures } = await barrage(surrogateCases(fixture));
     expect({ count: failures.length, first: failures.slice(0, 5) }).toEqual({ count: 0, first: [] });
     expect(internalErrors()).toEqual([]);
+  });
+
+  it('answers requests the HTTP parser rejects with an AWS-shaped 400 and a request id', async () => {
+    const { port } = new URL(t.server.url);
+    const raws = [
+      'FOO / HTTP/1.1\r\nHost: x\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      'GARBAGE\r\n\r\n',
+    ];
+    for (const raw of raws) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(raw));
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk.toString()));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(head).toMatch(/^x-amzn-requestid: [0-9a-f-]{36}$/m);
+      expect(JSON.parse(body)).toEqual({ __type: 'SerializationException', message: 'Malformed HTTP request' });
+    }
+    expect((await sendRaw(t.server.url, { method: 'GET', path: '/health' })).status).toBe(200);
   });
 });

@@ -120,6 +120,9 @@ clientOptions(
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`trent: ${err instanceof Error ? err.message : String(err)}\n`);
+  // The message only: the Encryption SDK folds its causes' stack traces into its messages.
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = message.split('\n').filter((line) => !/^\s+at /.test(line));
+  process.stderr.write(`trent: ${lines.join('\n').trim()}\n`);
   process.exit(1);
 });

@@ -128,6 +128,7 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const entryPath = `${path}.${k}.member`;
+        if (!k.isWellFormed()) throw notUnicode(path);
         if (v === null) throw serialization(`Null value at '${entryPath}' is not allowed`);
         setOwn(out, k, decodeShape(shape.value as ShapeName, v, entryPath));
       }
@@ -135,6 +136,7 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
     }
     case 'string':
       if (typeof value !== 'string') throw scalarMismatch(value, 'an String');
+      if (!value.isWellFormed()) throw notUnicode(path);
       return value;
     case 'blob':
       if (typeof value !== 'string') throw scalarMismatch(value, 'a Blob');
@@ -207,4 +209,12 @@ function decodeBase64(text: string, path: string): Buffer {
   if (bytes.toString('base64') !== text)
     throw fail('Invalid last non-pad Base64 character detected');
   return bytes;
+}
+
+/**
+ * A lone UTF-16 surrogate (a JSON \ud800 escape) has no UTF-8 form: stored, it would come back
+ * changed, and bound into a ciphertext it would collide with U+FFFD. Such strings are refused.
+ */
+function notUnicode(path: string): KmsError {
+  return new KmsError('ValidationException', `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must contain only well-formed Unicode`);
 }

@@ -58,12 +58,27 @@ function send(res: http.ServerResponse, status: number, body: Buffer, requestId:
 }
 
 export function createHttpServer(opts: HttpFrontOptions): http.Server {
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     void route(opts, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
+  // Requests Node's HTTP parser rejects (bad method, bad Content-Length, bad chunking) still get
+  // an AWS-shaped answer with a request id, then the connection is closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code !== 'ECONNRESET' && socket.writable) {
+      const requestId = randomUUID();
+      const out = errorResponse(new KmsError('SerializationException', 'Malformed HTTP request'), requestId);
+      socket.write(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: ${JSON_11}\r\ncontent-length: ${out.body.length}\r\n` +
+          `x-amzn-requestid: ${requestId}\r\nconnection: close\r\n\r\n`,
+      );
+      socket.write(out.body);
+    }
+    socket.destroy();
+  });
+  return server;
 }
 
 async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
