@@ -21,6 +21,8 @@ export interface HttpFrontOptions {
   registry: Registry;
   metrics: RequestMetrics;
   isReady(): boolean;
+  /** While shutting down, every response closes its connection so keep-alive clients let go. */
+  isClosing(): boolean;
 }
 
 class BodyTooLarge extends Error {}
@@ -48,7 +50,17 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function send(res: http.ServerResponse, status: number, body: Buffer, requestId: string, contentType = JSON_11): void {
+function send(
+  opts: HttpFrontOptions,
+  res: http.ServerResponse,
+  status: number,
+  body: Buffer,
+  requestId: string,
+  contentType = JSON_11,
+): void {
+  // Checked when answering, not when the request arrived: a request in flight when shutdown
+  // began must still release its connection.
+  if (opts.isClosing()) res.setHeader('connection', 'close');
   res.writeHead(status, {
     'content-type': contentType,
     'content-length': body.length,
@@ -86,12 +98,12 @@ async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: htt
   if (req.method === 'GET' && path === '/health') {
     const ready = opts.isReady();
     const body = Buffer.from(JSON.stringify({ status: ready ? 'ok' : 'starting' }));
-    send(res, ready ? 200 : 503, body, 'health', 'application/json');
+    send(opts, res, ready ? 200 : 503, body, 'health', 'application/json');
     return;
   }
   if (req.method === 'GET' && path === '/metrics') {
     const body = Buffer.from(await opts.registry.metrics());
-    send(res, 200, body, 'metrics', opts.registry.contentType);
+    send(opts, res, 200, body, 'metrics', opts.registry.contentType);
     return;
   }
 
@@ -107,7 +119,7 @@ async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: htt
       : new KmsError('SerializationException', 'The request body could not be read');
     const out = errorResponse(e, requestId);
     res.setHeader('connection', 'close');
-    send(res, tooLarge ? 413 : 400, out.body, requestId);
+    send(opts, res, tooLarge ? 413 : 400, out.body, requestId);
     opts.metrics.observe(undefined, out.code, started);
     if (tooLarge) req.resume();
     return;
@@ -115,7 +127,7 @@ async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: htt
   if (req.method !== 'POST') {
     const requestId = randomUUID();
     const out = errorResponse(new KmsError('UnknownOperationException', ''), requestId);
-    send(res, out.status, out.body, requestId);
+    send(opts, res, out.status, out.body, requestId);
     opts.metrics.observe(undefined, out.code, started);
     return;
   }
@@ -125,6 +137,6 @@ async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: htt
     headers: req.headers,
     body,
   }, { sourceIp: req.socket.remoteAddress ?? '' });
-  send(res, result.status, result.body, result.requestId);
+  send(opts, res, result.status, result.body, result.requestId);
   opts.metrics.observe(result.operation, result.errorCode, started);
 }

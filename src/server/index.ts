@@ -22,6 +22,8 @@ export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_ACCOUNT_ID = '111122223333';
 export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
+/** How long shutdown waits for in-flight requests before closing every connection. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface ServerOptions {
   dataDir: string;
@@ -95,7 +97,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const { registry, metrics } = createMetrics();
   let ready = false;
-  const server = createHttpServer({ handle, registry, metrics, isReady: () => ready });
+  let closingDown = false;
+  const server = createHttpServer({ handle, registry, metrics, isReady: () => ready, isClosing: () => closingDown });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -120,9 +123,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     close() {
       closing ??= (async () => {
         ready = false;
+        closingDown = true;
         await new Promise<void>((ok) => {
           server.close(() => ok());
           server.closeIdleConnections();
+          // Requests in flight finish (their responses close their connections); a client that
+          // holds a connection open without sending anything is cut off after a grace period.
+          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await scheduler?.stop();
         await audit.close();

@@ -1,0 +1,136 @@
+/**
+ * `trent serve` as a user runs it: first start creates the account and writes the administrator's
+ * credentials (0600) without printing the secret; a restart reuses the data; SIGTERM lets
+ * in-flight requests finish and exits 0; --dev says loudly that it is on.
+ */
+import { CreateKeyCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const MAIN = resolve(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+async function serve(dataDir: string, ...flags: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dataDir, ...flags], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setInterval(() => {
+      const ready = /"url":"(http:\/\/[^"]+)"[^\n]*Trent is ready/.exec(output);
+      if (ready) {
+        clearInterval(timer);
+        ok(ready[1]!);
+      }
+    }, 25);
+    void exited.then(() => {
+      clearInterval(timer);
+      fail(new Error(`trent serve exited early:\n${output}`));
+    });
+  });
+  return { child, url, output: () => output, exited };
+}
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'trent-serve-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('trent serve', () => {
+  it('creates the account on first start, keeps secrets out of its output, and shuts down cleanly', async () => {
+    const s = await serve(dataDir, '--account-id', '444455556666');
+    const health = await fetch(`${s.url}/health`);
+    expect(health.status).toBe(200);
+
+    const file = join(dataDir, 'admin-credentials.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'root-key'))).mode & 0o777).toBe(0o600);
+    const creds = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    expect(Object.keys(creds).sort()).toEqual(['accessKeyId', 'accountId', 'secretAccessKey']);
+    expect(creds.accountId).toBe('444455556666');
+    expect(creds.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(s.output()).toContain(file);
+    expect(s.output()).not.toContain(creds.secretAccessKey);
+
+    const kms = new KMSClient({
+      endpoint: s.url,
+      region: 'eu-central-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: creds.accessKeyId!, secretAccessKey: creds.secretAccessKey! },
+    });
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    expect(key.Arn).toMatch(/^arn:aws:kms:eu-central-1:444455556666:key\//);
+
+    // In-flight requests finish after SIGTERM.
+    const inFlight = Array.from({ length: 20 }, () =>
+      kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('in flight') })),
+    );
+    await new Promise((r) => setImmediate(r));
+    s.child.kill('SIGTERM');
+    const results = await Promise.allSettled(inFlight);
+    expect(await s.exited).toBe(0);
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.filter(
+      (r) => r.status === 'rejected' && /ECONNREFUSED|ECONNRESET|socket hang up/.test(String(r.reason)),
+    ).length;
+    expect(ok + refused).toBe(results.length);
+    kms.destroy();
+
+    // A restart reuses the account, the key and the credentials; no new credentials file.
+    const again = await serve(dataDir, '--account-id', '444455556666');
+    const kms2 = new KMSClient({
+      endpoint: again.url,
+      region: 'eu-central-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: creds.accessKeyId!, secretAccessKey: creds.secretAccessKey! },
+    });
+    const keys = (await kms2.send(new ListKeysCommand({}))).Keys!;
+    expect(keys.map((k) => k.KeyId)).toEqual([key.KeyId]);
+    expect(again.output()).not.toContain('created account');
+    kms2.destroy();
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('warns loudly in --dev mode and accepts any well-formed credentials as the account root', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trent-dev-'));
+    const s = await serve(dir, '--dev');
+    expect(s.output()).toMatch(/DEV MODE/);
+    const kms = new KMSClient({
+      endpoint: s.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIAANYTHINGATALL000', secretAccessKey: 'not-checked' },
+    });
+    const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    expect(key.AWSAccountId).toBe('111122223333');
+    kms.destroy();
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses bad flags with a message', async () => {
+    const child = spawn(process.execPath, [MAIN, 'serve', '--account-id', '12'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/account-id.*12 digits/s);
+  });
+});
