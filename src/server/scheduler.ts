@@ -50,14 +50,16 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
   return { deleted, rotated };
 }
 
-/** Runs the work every `intervalMs` until stopped; one run at a time. */
+/** Runs the work now (what came due while the server was down) and every `intervalMs` until stopped; one run at a time. */
 export function startScheduler(services: Services, intervalMs: number): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
+  const tick = () => {
     running = running.then(() => runScheduledWork(services)).catch((err: unknown) => {
       services.logger.error({ err }, 'scheduled work failed');
     });
-  }, intervalMs);
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
   return {
     async stop() {
