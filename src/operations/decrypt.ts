@@ -1,15 +1,13 @@
-import { resolveKey } from './resolve.js';
 import {
   checkSymmetricAlgorithm,
   ciphertextKeyArn,
   decryptUnderKey,
+  ENCRYPTION_KEY_RULE,
   parseBlob,
   SYMMETRIC_DEFAULT,
 } from './symmetric.js';
 import { refuseRecipient } from './recipient.js';
 import { defineOperation } from './types.js';
-
-const KEY_RULE = { aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' } as const;
 
 export const Decrypt = defineOperation({
   name: 'Decrypt',
@@ -17,12 +15,8 @@ export const Decrypt = defineOperation({
   readOnly: true,
   dryRun: true,
   key: {
-    ...KEY_RULE,
-    async from({ input, caller, services }) {
-      const parsed = parseBlob(input.CiphertextBlob);
-      const named = input.KeyId ? await resolveKey(input.KeyId, KEY_RULE, caller, services) : undefined;
-      return ciphertextKeyArn(services, caller.region, parsed, named);
-    },
+    ...ENCRYPTION_KEY_RULE,
+    from: ({ input, caller, services }) => ciphertextKeyArn(input.CiphertextBlob, input.KeyId, caller, services),
   },
   async run({ input, key, services }) {
     refuseRecipient(input);

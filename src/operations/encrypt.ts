@@ -1,11 +1,11 @@
-import { encryptUnderKey, checkSymmetricAlgorithm, SYMMETRIC_DEFAULT } from './symmetric.js';
+import { encryptUnderKey, checkSymmetricAlgorithm, SYMMETRIC_DEFAULT, ENCRYPTION_KEY_RULE } from './symmetric.js';
 import { defineOperation } from './types.js';
 
 export const Encrypt = defineOperation({
   name: 'Encrypt',
   action: 'kms:Encrypt',
   readOnly: true,
-  key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
+  key: { member: 'KeyId', ...ENCRYPTION_KEY_RULE },
   dryRun: true,
   async run({ input, key, services }) {
     checkSymmetricAlgorithm(key, input.EncryptionAlgorithm);

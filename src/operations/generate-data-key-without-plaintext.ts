@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { dataKeyLength } from './data-key.js';
-import { encryptUnderKey } from './symmetric.js';
+import { encryptUnderKey, ENCRYPTION_KEY_RULE } from './symmetric.js';
 import { defineOperation } from './types.js';
 
 export const GenerateDataKeyWithoutPlaintext = defineOperation({
   name: 'GenerateDataKeyWithoutPlaintext',
   action: 'kms:GenerateDataKeyWithoutPlaintext',
   readOnly: true,
-  key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
+  key: { member: 'KeyId', ...ENCRYPTION_KEY_RULE },
   dryRun: true,
   async run({ input, key, services }) {
     const plaintext = randomBytes(dataKeyLength(input.KeySpec, input.NumberOfBytes));

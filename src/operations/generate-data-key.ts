@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { dataKeyLength } from './data-key.js';
-import { encryptUnderKey } from './symmetric.js';
+import { encryptUnderKey, ENCRYPTION_KEY_RULE } from './symmetric.js';
 import { refuseRecipient } from './recipient.js';
 import { defineOperation } from './types.js';
 
@@ -8,7 +8,7 @@ export const GenerateDataKey = defineOperation({
   name: 'GenerateDataKey',
   action: 'kms:GenerateDataKey',
   readOnly: true,
-  key: { member: 'KeyId', aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' },
+  key: { member: 'KeyId', ...ENCRYPTION_KEY_RULE },
   dryRun: true,
   async run({ input, key, services }) {
     refuseRecipient(input);

@@ -1,15 +1,13 @@
-import { resolveKey } from './resolve.js';
 import {
   checkSymmetricAlgorithm,
   ciphertextKeyArn,
   decryptUnderKey,
   encryptUnderKey,
+  ENCRYPTION_KEY_RULE,
   parseBlob,
   SYMMETRIC_DEFAULT,
 } from './symmetric.js';
 import { defineOperation } from './types.js';
-
-const KEY_RULE = { aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' } as const;
 
 /** ReEncrypt: decrypt under the source key and encrypt under the destination, server-side only. */
 export const ReEncrypt = defineOperation({
@@ -18,15 +16,11 @@ export const ReEncrypt = defineOperation({
   readOnly: true,
   dryRun: true,
   key: {
-    ...KEY_RULE,
-    async from({ input, caller, services }) {
-      const parsed = parseBlob(input.CiphertextBlob);
-      const named = input.SourceKeyId ? await resolveKey(input.SourceKeyId, KEY_RULE, caller, services) : undefined;
-      return ciphertextKeyArn(services, caller.region, parsed, named);
-    },
+    ...ENCRYPTION_KEY_RULE,
+    from: ({ input, caller, services }) => ciphertextKeyArn(input.CiphertextBlob, input.SourceKeyId, caller, services),
   },
   async run({ input, key: source, services, useKey }) {
-    const destination = await useKey(input.DestinationKeyId, KEY_RULE, 'kms:ReEncryptTo');
+    const destination = await useKey(input.DestinationKeyId, ENCRYPTION_KEY_RULE, 'kms:ReEncryptTo');
     checkSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
     checkSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
     const parsed = parseBlob(input.CiphertextBlob);

@@ -2,9 +2,16 @@
  * Symmetric encryption under a KMS key, shared by Encrypt, Decrypt, ReEncrypt and the data-key
  * operations. Every failure to decrypt is the same InvalidCiphertextException (DESIGN: no oracle).
  */
-import { CiphertextError, openSymmetric, parseCiphertext, sealSymmetric, type ParsedCiphertext } from '../crypto/index.js';
+import {
+  CiphertextError,
+  openSymmetric,
+  parseCiphertext,
+  sealSymmetric,
+  type ParsedCiphertext,
+} from '../crypto/index.js';
 import { INVALID_CIPHERTEXT_MESSAGE, KmsError, type KeyRecord } from '../domain/index.js';
-import type { Services } from './types.js';
+import { resolveKey } from './resolve.js';
+import type { Caller, Services } from './types.js';
 
 export const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
 
@@ -13,7 +20,10 @@ export const invalidCiphertext = (): KmsError => new KmsError('InvalidCiphertext
 /** Checks an EncryptionAlgorithm parameter against a symmetric key. */
 export function checkSymmetricAlgorithm(key: KeyRecord, algorithm: string | undefined): void {
   if (algorithm === undefined || algorithm === SYMMETRIC_DEFAULT) return;
-  throw new KmsError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`);
+  throw new KmsError(
+    'InvalidKeyUsageException',
+    `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
+  );
 }
 
 export async function encryptUnderKey(
@@ -62,25 +72,32 @@ export async function decryptUnderKey(
   }
 }
 
+/** How Encrypt, Decrypt, ReEncrypt and the data-key operations accept their key. */
+export const ENCRYPTION_KEY_RULE = { aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' } as const;
+
 /**
- * The key a ciphertext names, for Decrypt and ReEncrypt: when the caller also names a key, it must
- * be that key (IncorrectKeyException otherwise). A ciphertext naming a key that is not in this
- * region or does not exist cannot be decrypted.
+ * The key a ciphertext names, for Decrypt and ReEncrypt: when the caller also names a key
+ * (`namedKeyId`), it must be that key (IncorrectKeyException otherwise). A ciphertext naming a key
+ * that is not in this region or does not exist cannot be decrypted.
  */
 export async function ciphertextKeyArn(
+  blob: Uint8Array | undefined,
+  namedKeyId: string | undefined,
+  caller: Caller,
   services: Services,
-  region: string,
-  parsed: ParsedCiphertext,
-  namedKey: KeyRecord | undefined,
 ): Promise<string> {
-  if (namedKey && namedKey.arn !== parsed.keyArn) {
-    throw new KmsError(
-      'IncorrectKeyException',
-      'The key ID in the request does not identify a CMK that can perform this operation.',
-    );
+  const parsed = parseBlob(blob);
+  if (namedKeyId !== undefined) {
+    const named = await resolveKey(namedKeyId, ENCRYPTION_KEY_RULE, caller, services);
+    if (named.arn !== parsed.keyArn) {
+      throw new KmsError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify a CMK that can perform this operation.',
+      );
+    }
   }
   const [, , , arnRegion, accountId, resource] = parsed.keyArn.split(':');
-  if (arnRegion !== region || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
+  if (arnRegion !== caller.region || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
   const exists = await services.storage.getKey(arnRegion, accountId, resource.slice(4));
   if (!exists) throw invalidCiphertext();
   return parsed.keyArn;
