@@ -10,15 +10,18 @@ export const RotateKeyOnDemand = defineOperation({
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ key, services, now }) {
     checkRotatable(key);
-    const materials = await services.storage.listKeyMaterials(key.arn);
-    const onDemand = materials.filter((m) => m.rotationType === 'ON_DEMAND').length;
-    if (onDemand >= LIMITS.onDemandRotationsPerKey) {
-      throw new KmsError(
-        'LimitExceededException',
-        `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
-      );
-    }
-    await rotateKey(services, key, now, 'ON_DEMAND');
+    // Counted against the freshest record before each write attempt, so racing calls cannot
+    // exceed the limit (the write is compare-and-set on the version read with the count).
+    await rotateKey(services, key, now, 'ON_DEMAND', async (current) => {
+      const materials = await services.storage.listKeyMaterials(current.arn);
+      if (materials.filter((m) => m.rotationType === 'ON_DEMAND').length >= LIMITS.onDemandRotationsPerKey) {
+        throw new KmsError(
+          'LimitExceededException',
+          `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,
+        );
+      }
+      return true;
+    });
     return { KeyId: key.keyId };
   },
 });

@@ -1,25 +1,46 @@
 /**
  * Adds new key material and makes it current (RotateKeyOnDemand and scheduled rotation). Older
  * materials stay, so every ciphertext made before keeps decrypting.
+ *
+ * The write is compare-and-set on the key's version, and `precheck` runs against the freshest
+ * record before every attempt, so a rule such as the on-demand rotation limit or "still due"
+ * holds even when rotations race.
  */
-import { checkKeyState, KmsError, type KeyRecord, type RotationType } from '../domain/index.js';
+import { checkKeyState, type KeyMaterialRecord, type KeyRecord, type RotationType } from '../domain/index.js';
 import { nextRotationDate } from './rotation.js';
 import type { Services } from './types.js';
+import { retryOnConflict } from './update.js';
 
-export async function rotateKey(services: Services, key: KeyRecord, now: Date, type: RotationType): Promise<KeyRecord> {
-  const material = await services.materials.create(key.arn, now, type);
-  let current = key;
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const next: KeyRecord = { ...current, currentMaterialId: material.materialId };
-    if (type === 'AUTOMATIC' && current.rotationEnabled && current.rotationPeriodInDays) {
-      next.nextRotationDate = nextRotationDate(now, current.rotationPeriodInDays);
-    }
-    const result = await services.storage.addKeyMaterial(next, material);
-    if (result === 'ok') return { ...next, version: next.version + 1 };
-    const fresh = await services.storage.getKey(key.region, key.accountId, key.keyId);
-    if (result === 'not-found' || !fresh) throw new KmsError('NotFoundException', `Key '${key.arn}' does not exist`);
-    checkKeyState(type === 'ON_DEMAND' ? 'RotateKeyOnDemand' : 'Encrypt', fresh);
-    current = fresh;
-  }
-  throw new KmsError('KMSInternalException', 'The request was rejected because an internal exception occurred. The request can be retried.');
+/**
+ * Rotates `key`; returns the updated record, or undefined when `precheck` says the rotation is no
+ * longer wanted (it may also throw the error the caller should get).
+ */
+export function rotateKey(
+  services: Services,
+  key: KeyRecord,
+  now: Date,
+  type: RotationType,
+  precheck: (current: KeyRecord) => Promise<boolean> = async () => true,
+): Promise<KeyRecord | undefined> {
+  let material: KeyMaterialRecord | undefined;
+  return retryOnConflict<KeyRecord | undefined>(
+    services.storage,
+    key,
+    async (current) => {
+      if (!(await precheck(current))) return { result: 'ok', value: undefined };
+      material ??= await services.materials.create(key.arn, now, type);
+      const next: KeyRecord = { ...current, currentMaterialId: material.materialId };
+      if (type === 'AUTOMATIC' && current.rotationEnabled && current.rotationPeriodInDays) {
+        next.nextRotationDate = nextRotationDate(now, current.rotationPeriodInDays);
+      }
+      return {
+        result: await services.storage.addKeyMaterial(next, material),
+        value: { ...next, version: next.version + 1 },
+      };
+    },
+    // Scheduled rotation re-decides in its precheck; an API call answers the key's new state.
+    (fresh) => {
+      if (type === 'ON_DEMAND') checkKeyState('RotateKeyOnDemand', fresh);
+    },
+  );
 }

@@ -37,7 +37,16 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     let progressed = false;
     for (const key of due) {
       try {
-        await rotateKey(services, key, now, 'AUTOMATIC');
+        // Still due on the freshest record: another writer may have rotated or disabled it.
+        const done = await rotateKey(services, key, now, 'AUTOMATIC', async (current) =>
+          Boolean(
+            current.keyState === 'Enabled' &&
+            current.rotationEnabled &&
+            current.nextRotationDate &&
+            current.nextRotationDate <= now,
+          ),
+        );
+        if (!done) continue;
         rotated.push(key.arn);
         progressed = true;
         services.logger.info({ keyArn: key.arn }, 'rotated key material');
@@ -54,9 +63,11 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
 export function startScheduler(services: Services, intervalMs: number): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
-    running = running.then(() => runScheduledWork(services)).catch((err: unknown) => {
-      services.logger.error({ err }, 'scheduled work failed');
-    });
+    running = running
+      .then(() => runScheduledWork(services))
+      .catch((err: unknown) => {
+        services.logger.error({ err }, 'scheduled work failed');
+      });
   };
   tick();
   const timer = setInterval(tick, intervalMs);
