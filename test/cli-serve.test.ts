@@ -134,3 +134,27 @@ describe('trent serve', () => {
     expect(err).toMatch(/account-id.*12 digits/s);
   });
 });
+
+describe('trent serve with the wrong root key', () => {
+  it('refuses to start, saying why, instead of failing every request later', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trent-rootkey-'));
+    const first = await serve(dir);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const otherKey = join(dir, 'another-root-key');
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'serve', '--port', '0', '--data-dir', dir, '--root-key', `file:${otherKey}`],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+    expect(code).not.toBe(0);
+    expect(err).toContain('The root key does not match this database');
+    await rm(dir, { recursive: true, force: true });
+  });
+});

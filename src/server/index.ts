@@ -16,6 +16,7 @@ import { createRootAccessKey, credentialLookup, type NewAccessKey } from './cred
 import { createKmsHandler } from './handler.js';
 import { createHttpServer } from './http.js';
 import { createMetrics } from './metrics.js';
+import { checkRootKey } from './root-key-check.js';
 import { runScheduledWork, startScheduler, type ScheduledWorkResult } from './scheduler.js';
 
 export const DEFAULT_PORT = 4599;
@@ -66,6 +67,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   const keyStore = await openKeyStore(opts.rootKey, dataDir);
   const storage = withKeyCache(await openStorage({ sqlitePath: join(dataDir, 'trent.db') }));
+  try {
+    await checkRootKey(storage, keyStore);
+  } catch (err) {
+    await storage.close();
+    await keyStore.close();
+    throw err;
+  }
   const services: Services = {
     clock,
     storage,

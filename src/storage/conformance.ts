@@ -130,6 +130,16 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
       });
     });
 
+    describe('settings', () => {
+      it('stores a value once and never overwrites it', async () => {
+        expect(await s.getSetting('root-key-check')).toBeUndefined();
+        expect(await s.insertSetting('root-key-check', Buffer.from([0, 1, 0xff]))).toBe('ok');
+        expect(await s.insertSetting('root-key-check', Buffer.from([9]))).toBe('exists');
+        expect(await s.getSetting('root-key-check')).toStrictEqual(Buffer.from([0, 1, 0xff]));
+        expect(await s.getSetting('other')).toBeUndefined();
+      });
+    });
+
     describe('accounts and access keys', () => {
       it('round-trips an account and overwrites on put', async () => {
         expect(await s.getAccount(ACCOUNT)).toBeUndefined();

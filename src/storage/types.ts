@@ -26,6 +26,11 @@ export interface Storage {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
+  // Settings of the server itself (small named values)
+  getSetting(name: string): Promise<Buffer | undefined>;
+  /** Stores `value` under `name` unless the name is taken ('exists'); never overwrites. */
+  insertSetting(name: string, value: Buffer): Promise<'ok' | 'exists'>;
+
   // Accounts and credentials
   putAccount(account: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;

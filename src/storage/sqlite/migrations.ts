@@ -93,4 +93,11 @@ CREATE TABLE aliases (
 
 CREATE INDEX aliases_by_target ON aliases (region, account_id, target_key_id, alias_name);
 `,
+  // 2: server settings (the root key check value).
+  `
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+`,
 ];

@@ -122,6 +122,18 @@ export class SqliteStorage implements Storage {
     if (this.db.open) this.db.close();
   }
 
+  // Settings
+
+  async getSetting(name: string): Promise<Buffer | undefined> {
+    const q = this.q;
+    return this.read(() => q.getSetting.get(name))?.value;
+  }
+
+  async insertSetting(name: string, value: Buffer): Promise<'ok' | 'exists'> {
+    const q = this.q;
+    return this.write(() => q.insertSetting.run(name, value)).changes === 1 ? 'ok' : 'exists';
+  }
+
   // Accounts and credentials
 
   async putAccount(account: AccountRecord): Promise<void> {

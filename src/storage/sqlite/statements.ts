@@ -37,8 +37,7 @@ const KEY_MUTABLE_COLUMNS = KEY_COLUMNS.filter(
 );
 
 const KEY_SELECT = `SELECT ${KEY_COLUMNS.join(', ')} FROM keys`;
-const MATERIAL_SELECT =
-  'SELECT key_arn, material_id, wrapped, created_at, rotation_type FROM key_materials';
+const MATERIAL_SELECT = 'SELECT key_arn, material_id, wrapped, created_at, rotation_type FROM key_materials';
 const ALIAS_SELECT =
   'SELECT region, account_id, alias_name, alias_arn, target_key_id, creation_date, last_updated_date FROM aliases';
 
@@ -64,14 +63,18 @@ export function prepareStatements(db: Database.Database) {
     );
 
   return {
+    // Settings
+    getSetting: db.prepare<[string], { value: Buffer }>('SELECT value FROM settings WHERE name = ?'),
+    insertSetting: db.prepare<[string, Buffer]>(
+      'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+    ),
+
     // Accounts and credentials
     putAccount: db.prepare<[AccountRow]>(
       `INSERT INTO accounts (account_id, created_at) VALUES (@account_id, @created_at)
        ON CONFLICT (account_id) DO UPDATE SET created_at = excluded.created_at`,
     ),
-    getAccount: db.prepare<[string], AccountRow>(
-      'SELECT account_id, created_at FROM accounts WHERE account_id = ?',
-    ),
+    getAccount: db.prepare<[string], AccountRow>('SELECT account_id, created_at FROM accounts WHERE account_id = ?'),
     putAccessKey: db.prepare<[AccessKeyRow]>(
       `INSERT INTO access_keys (access_key_id, account_id, principal_arn, wrapped_secret, status, created_at)
        VALUES (@access_key_id, @account_id, @principal_arn, @wrapped_secret, @status, @created_at)
@@ -131,9 +134,7 @@ export function prepareStatements(db: Database.Database) {
     getMaterial: db.prepare<[string, string], KeyMaterialRow>(
       `${MATERIAL_SELECT} WHERE key_arn = ? AND material_id = ?`,
     ),
-    listMaterials: db.prepare<[string], KeyMaterialRow>(
-      `${MATERIAL_SELECT} WHERE key_arn = ? ORDER BY seq`,
-    ),
+    listMaterials: db.prepare<[string], KeyMaterialRow>(`${MATERIAL_SELECT} WHERE key_arn = ? ORDER BY seq`),
     deleteMaterials: db.prepare<[string]>('DELETE FROM key_materials WHERE key_arn = ?'),
 
     // Aliases
@@ -148,9 +149,7 @@ export function prepareStatements(db: Database.Database) {
     listAliasesAfter: aliasList(true, false),
     listAliasesForTarget: aliasList(false, true),
     listAliasesForTargetAfter: aliasList(true, true),
-    updateAlias: db.prepare<
-      [Scope & { alias_name: string; target_key_id: string; last_updated_date: number }]
-    >(
+    updateAlias: db.prepare<[Scope & { alias_name: string; target_key_id: string; last_updated_date: number }]>(
       `UPDATE aliases SET target_key_id = @target_key_id, last_updated_date = @last_updated_date
        WHERE region = @region AND account_id = @account_id AND alias_name = @alias_name`,
     ),
