@@ -177,21 +177,46 @@ describe('Encrypt and Decrypt', () => {
       'InvalidCiphertextException',
       EMPTY_MESSAGE,
     );
-    const blob = Buffer.from(await encrypt('tamper me'));
-    for (const at of [0, 10, blob.length - 1, Math.floor(blob.length / 2)]) {
-      const bad = Buffer.from(blob);
-      bad[at] = bad[at]! ^ 0x01;
-      await expectKmsError(
-        kms.send(new DecryptCommand({ CiphertextBlob: bad })),
-        'InvalidCiphertextException',
-        EMPTY_MESSAGE,
-      );
+    const blob = Buffer.from(await encrypt('tamper me', { purpose: 'tamper' }));
+    // Every byte changed (three ways), every truncation, and an extra byte: one answer for all,
+    // with no message, so a caller learns nothing about which part was wrong.
+    const variants: Buffer[] = [];
+    for (let at = 0; at < blob.length; at++) {
+      for (const mask of [0x01, 0x80, 0xff]) {
+        const bad = Buffer.from(blob);
+        bad[at] = bad[at]! ^ mask;
+        variants.push(bad);
+      }
     }
+    for (let length = 1; length < blob.length; length++) variants.push(blob.subarray(0, length));
+    variants.push(Buffer.concat([blob, Buffer.from([0])]));
+    const answers = await Promise.all(
+      variants.map((CiphertextBlob) =>
+        kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { purpose: 'tamper' } })).then(
+          () => 'decrypted',
+          (e: Error) => `${e.name}: ${e.message}`,
+        ),
+      ),
+    );
+    const garbage = await kms.send(new DecryptCommand({ CiphertextBlob: bytes('not a ciphertext') })).then(
+      () => 'decrypted',
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    expect(garbage).toMatch(/^InvalidCiphertextException: (UnknownError)?$/);
+    expect(new Set(answers)).toEqual(new Set([garbage]));
+    // The untouched blob still decrypts, with the right context only.
     await expectKmsError(
-      kms.send(new DecryptCommand({ CiphertextBlob: blob.subarray(0, blob.length - 1) })),
+      kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { purpose: 'other' } })),
       'InvalidCiphertextException',
       EMPTY_MESSAGE,
     );
+    await expectKmsError(
+      kms.send(new DecryptCommand({ CiphertextBlob: blob })),
+      'InvalidCiphertextException',
+      EMPTY_MESSAGE,
+    );
+    const ok = await kms.send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { purpose: 'tamper' } }));
+    expect(Buffer.from(ok.Plaintext!).toString()).toBe('tamper me');
   });
 
   it('refuses an asymmetric EncryptionAlgorithm on a symmetric key', async () => {

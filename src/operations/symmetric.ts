@@ -98,7 +98,8 @@ export async function ciphertextKeyArn(
   }
   const [, , , arnRegion, accountId, resource] = parsed.keyArn.split(':');
   if (arnRegion !== caller.region || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
-  const exists = await services.storage.getKey(arnRegion, accountId, resource.slice(4));
-  if (!exists) throw invalidCiphertext();
-  return parsed.keyArn;
+  const key = await services.storage.getKey(arnRegion, accountId, resource.slice(4));
+  // The exact ARN: a header whose ARN differs anywhere (say, the partition) names no key.
+  if (!key || key.arn !== parsed.keyArn) throw invalidCiphertext();
+  return key.arn;
 }
