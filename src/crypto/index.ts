@@ -17,3 +17,4 @@ export { aesGcmOpen, aesGcmSeal, wrappingAad, type WrappedRecordType } from './w
 export { hkdfSha256 } from './hkdf.js';
 export { generateRandom, newKeyId, newMaterialId } from './random.js';
 export { constantTimeEqual } from './compare.js';
+export { generateKeyMaterial, MATERIAL_GENERATORS } from './key-material.js';

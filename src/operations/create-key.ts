@@ -51,7 +51,7 @@ export const CreateKey = defineOperation({
 
     const keyId = randomUUID();
     const arn = keyArn(region, accountId, keyId);
-    const material = await services.materials.create(arn, now);
+    const material = await services.materials.create(arn, keySpec, now);
     const key: KeyRecord = {
       arn,
       keyId,

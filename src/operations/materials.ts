@@ -3,16 +3,15 @@
  * a bounded cache of unwrapped material (materials are immutable, so the cache never goes stale;
  * entries of a deleted key are dropped by `forget`).
  */
-import { randomBytes } from 'node:crypto';
-import { newMaterialId, wrappingAad } from '../crypto/index.js';
+import { generateKeyMaterial, newMaterialId, wrappingAad } from '../crypto/index.js';
 import type { KeyMaterialRecord, RotationType } from '../domain/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { Storage } from '../storage/types.js';
 
-const SYMMETRIC_MATERIAL_BYTES = 32;
-
 export class MaterialService {
   private readonly cache = new Map<string, Buffer>();
+  /** Values computed from a material (parsed private keys, derived key pairs), same lifetime. */
+  private readonly derivedCache = new Map<string, unknown>();
 
   constructor(
     private readonly storage: Storage,
@@ -20,10 +19,10 @@ export class MaterialService {
     private readonly maxCached = 10_000,
   ) {}
 
-  /** New symmetric material for `keyArn`, wrapped and ready to store. */
-  async create(keyArn: string, createdAt: Date, rotationType?: RotationType): Promise<KeyMaterialRecord> {
+  /** New material of `keySpec` for `keyArn`, wrapped and ready to store. */
+  async create(keyArn: string, keySpec: string, createdAt: Date, rotationType?: RotationType): Promise<KeyMaterialRecord> {
     const materialId = newMaterialId();
-    const plaintext = randomBytes(SYMMETRIC_MATERIAL_BYTES);
+    const plaintext = await generateKeyMaterial(keySpec);
     const wrapped = await this.keyStore.wrap(plaintext, wrappingAad('key-material', keyArn, materialId));
     this.remember(cacheKey(keyArn, materialId), plaintext);
     return { keyArn, materialId, wrapped, createdAt, rotationType };
@@ -41,6 +40,24 @@ export class MaterialService {
     return plaintext;
   }
 
+  /**
+   * A value computed once from a material by `derive` (e.g. a parsed KeyObject) and cached with it,
+   * under `name`; undefined when the key has no such material.
+   */
+  async derived<T>(keyArn: string, materialId: string, name: string, derive: (material: Buffer) => T): Promise<T | undefined> {
+    const id = `${cacheKey(keyArn, materialId)}\n${name}`;
+    if (this.derivedCache.has(id)) return this.derivedCache.get(id) as T;
+    const material = await this.plaintext(keyArn, materialId);
+    if (!material) return undefined;
+    const value = derive(material);
+    if (this.derivedCache.size >= this.maxCached) {
+      const oldest = this.derivedCache.keys().next().value;
+      if (oldest !== undefined) this.derivedCache.delete(oldest);
+    }
+    this.derivedCache.set(id, value);
+    return value;
+  }
+
   /** Drops every cached material of a key (after deletion). */
   forget(keyArn: string): void {
     const prefix = `${keyArn}\n`;
@@ -48,11 +65,15 @@ export class MaterialService {
       // Not zeroed: a request already holding the buffer may still be using it.
       if (id.startsWith(prefix)) this.cache.delete(id);
     }
+    for (const id of this.derivedCache.keys()) {
+      if (id.startsWith(prefix)) this.derivedCache.delete(id);
+    }
   }
 
   clear(): void {
     for (const buf of this.cache.values()) buf.fill(0);
     this.cache.clear();
+    this.derivedCache.clear();
   }
 
   private remember(id: string, plaintext: Buffer): void {

@@ -28,7 +28,7 @@ export function rotateKey(
     key,
     async (current) => {
       if (!(await precheck(current))) return { result: 'ok', value: undefined };
-      material ??= await services.materials.create(key.arn, now, type);
+      material ??= await services.materials.create(key.arn, key.keySpec, now, type);
       const next: KeyRecord = { ...current, currentMaterialId: material.materialId };
       if (type === 'AUTOMATIC' && current.rotationEnabled && current.rotationPeriodInDays) {
         next.nextRotationDate = nextRotationDate(now, current.rotationPeriodInDays);
