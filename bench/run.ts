@@ -14,8 +14,11 @@
  *   BENCH_OPS          comma list of Encrypt,Decrypt,GenerateDataKey (default all)
  *   BENCH_CONCURRENCY  comma list (default 1,16,64)
  *   BENCH_CPU_PROF     directory: run the throughput Trent under `node --cpu-prof` writing there
+ *   BENCH_PRIMITIVES   0 skips the signing and MAC section (Sign, Verify, GenerateMac against the
+ *                      same primitive called directly in one process, at concurrency 16)
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { constants, createHmac, generateKeyPairSync, randomBytes, randomInt, sign, verify, type KeyObject } from 'node:crypto';
+import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -118,7 +121,7 @@ async function runCell(
   pid: number,
   port: number,
   credentials: Credentials,
-  operation: Operation,
+  operation: string,
   input: () => unknown,
   concurrency: number,
   warmupMs = WARMUP_MS,
@@ -344,6 +347,147 @@ async function memory(logDir: string): Promise<void> {
   }
 }
 
+const PRIMITIVES = envInt('BENCH_PRIMITIVES', 1) !== 0;
+const GOAL_PRIMITIVE_RATIO = 0.6;
+const PRIMITIVE_CONCURRENCY = 16;
+
+/** Ops/s of `fn` called back to back in this process for `ms` (the ceiling of one primitive). */
+function directOpsPerSec(fn: () => void, ms: number): number {
+  for (let i = 0; i < 20; i++) fn();
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    fn();
+    n++;
+  }
+  return (n * 1000) / (performance.now() - start);
+}
+
+interface PrimitiveCase {
+  label: string;
+  keySpec: string;
+  keyUsage: string;
+  operation: 'Sign' | 'Verify' | 'GenerateMac';
+  input: (keyId: string, message: string, signature: string) => unknown;
+  /** The same primitive, directly: a fresh local key of the same kind. */
+  direct: () => () => void;
+}
+
+const MESSAGE = randomBytes(1024);
+const local = (type: 'ec' | 'rsa' | 'ed25519', opts: object): KeyObject =>
+  generateKeyPairSync(type as 'ec', opts as { namedCurve: string }).privateKey;
+
+const PRIMITIVE_CASES: PrimitiveCase[] = [
+  {
+    label: 'Sign ECDSA P-256',
+    keySpec: 'ECC_NIST_P256',
+    keyUsage: 'SIGN_VERIFY',
+    operation: 'Sign',
+    input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' }),
+    direct: () => {
+      const key = local('ec', { namedCurve: 'prime256v1' });
+      return () => sign('sha256', MESSAGE, key);
+    },
+  },
+  {
+    label: 'Sign RSA-2048 PSS',
+    keySpec: 'RSA_2048',
+    keyUsage: 'SIGN_VERIFY',
+    operation: 'Sign',
+    input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'RSASSA_PSS_SHA_256', MessageType: 'RAW' }),
+    direct: () => {
+      const key = local('rsa', { modulusLength: 2048 });
+      return () => sign('sha256', MESSAGE, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    },
+  },
+  {
+    label: 'Sign Ed25519',
+    keySpec: 'ECC_NIST_EDWARDS25519',
+    keyUsage: 'SIGN_VERIFY',
+    operation: 'Sign',
+    input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'ED25519_SHA_512', MessageType: 'RAW' }),
+    direct: () => {
+      const key = local('ed25519', {});
+      return () => sign(null, MESSAGE, key);
+    },
+  },
+  {
+    label: 'Sign ML-DSA-65',
+    keySpec: 'ML_DSA_65',
+    keyUsage: 'SIGN_VERIFY',
+    operation: 'Sign',
+    input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'ML_DSA_SHAKE_256', MessageType: 'RAW' }),
+    direct: () => {
+      const { secretKey } = ml_dsa65.keygen(randomBytes(32));
+      return () => ml_dsa65.sign(MESSAGE, secretKey);
+    },
+  },
+  {
+    label: 'Verify ECDSA P-256',
+    keySpec: 'ECC_NIST_P256',
+    keyUsage: 'SIGN_VERIFY',
+    operation: 'Verify',
+    input: (KeyId, Message, Signature) => ({ KeyId, Message, Signature, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' }),
+    direct: () => {
+      const key = local('ec', { namedCurve: 'prime256v1' });
+      const signature = sign('sha256', MESSAGE, key);
+      return () => verify('sha256', MESSAGE, key, signature);
+    },
+  },
+  {
+    label: 'GenerateMac HMAC-SHA-256',
+    keySpec: 'HMAC_256',
+    keyUsage: 'GENERATE_VERIFY_MAC',
+    operation: 'GenerateMac',
+    input: (KeyId, Message) => ({ KeyId, Message, MacAlgorithm: 'HMAC_SHA_256' }),
+    direct: () => {
+      const key = randomBytes(32);
+      return () => createHmac('sha256', key).update(MESSAGE).digest();
+    },
+  },
+];
+
+/** Sign, Verify and GenerateMac through Trent against the same primitive called directly. */
+async function primitives(logDir: string): Promise<void> {
+  console.log('');
+  console.log(`Signing and MAC at concurrency ${PRIMITIVE_CONCURRENCY}, 1 KiB messages, against the primitive called directly in one process`);
+  const trent = await startTrent('primitives', logDir);
+  const setup = new SigV4JsonClient(trent.port, trent.credentials, 1);
+  const rows: string[][] = [];
+  const misses: string[] = [];
+  try {
+    const message = MESSAGE.toString('base64');
+    for (const c of PRIMITIVE_CASES) {
+      const created = await setup.call('CreateKey', { KeySpec: c.keySpec, KeyUsage: c.keyUsage });
+      if (created.status !== 200) {
+        rows.push([c.label, '-', '-', '-', '-', '-', '-', `not supported: ${created.body.toString('utf8').slice(0, 80)}`]);
+        continue;
+      }
+      const keyId = (JSON.parse(created.body.toString('utf8')) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
+      let signature = '';
+      if (c.operation === 'Verify') {
+        signature = (await setup.json<{ Signature: string }>('Sign', { KeyId: keyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' })).Signature;
+      }
+      const input = () => c.input(keyId, message, signature);
+      await runCell(trent.child.pid, trent.port, trent.credentials, c.operation, input, PRIMITIVE_CONCURRENCY, PRIME_MS, 0);
+      const t = await runCell(trent.child.pid, trent.port, trent.credentials, c.operation, input, PRIMITIVE_CONCURRENCY);
+      const ceiling = directOpsPerSec(c.direct(), Math.max(500, DURATION_MS / 2));
+      const ratio = t.opsPerSec / ceiling;
+      if (!(ratio >= GOAL_PRIMITIVE_RATIO)) misses.push(c.label);
+      rows.push([c.label, fmt(t.opsPerSec, 0), fmt(t.p50, 2), fmt(t.p99, 2), fmt(ceiling, 0), fmt(ratio, 2), fmt(t.cpuUsPerOp, 0), t.errors ? `${t.errors}: ${t.firstError ?? ''}` : '0']);
+      process.stderr.write(`  done ${c.label}\n`);
+    }
+  } finally {
+    setup.close();
+    await trent.child.stop();
+  }
+  console.log(table(['primitive', 'ops/s', 'p50 ms', 'p99 ms', 'direct ops/s', 'ratio', 'trent CPU µs/op', 'errors'], rows));
+  console.log(
+    `Goal: each within ${GOAL_PRIMITIVE_RATIO} x the direct primitive at concurrency ${PRIMITIVE_CONCURRENCY}: ` +
+      (misses.length ? `MISS (${misses.join(', ')})` : 'PASS'),
+  );
+}
+
 async function main(): Promise<void> {
   installCleanupHandlers();
   const logDir = tempDir('trent-bench-logs-');
@@ -354,6 +498,7 @@ async function main(): Promise<void> {
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   try {
     if (OPS.length && CONCURRENCY.length) await throughput(logDir);
+    if (PRIMITIVES) await primitives(logDir);
     if (KEYS > 0) await memory(logDir);
   } finally {
     console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
