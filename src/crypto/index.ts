@@ -18,3 +18,30 @@ export { hkdfSha256 } from './hkdf.js';
 export { generateRandom, newKeyId, newMaterialId } from './random.js';
 export { constantTimeEqual } from './compare.js';
 export { generateKeyMaterial, MATERIAL_GENERATORS } from './key-material.js';
+export { oaepMaxPlaintext, RSA_OAEP, rsaOaepDecrypt, rsaOaepEncrypt, type OaepParameters } from './rsa-encryption.js';
+export { DATA_KEY_PAIR_SPECS, generateDataKeyPair, type DataKeyPair } from './key-pair.js';
+export { computeMac, MAC_ALGORITHMS, verifyMac, type MacAlgorithm } from './mac.js';
+export { KEY_AGREEMENT_ALGORITHMS, PeerPublicKeyError, type KeyAgreementAlgorithm } from './key-agreement.js';
+export {
+  KEM_PARAMETER_SETS,
+  KEM_SEED_LENGTH,
+  KEM_SHARED_SECRET_LENGTH,
+  KemCiphertextLengthError,
+  kemDecapsulate,
+  kemEncapsulate,
+  kemKeyPairFromSeed,
+  kemPublicKeyFromSpki,
+  kemPublicKeySpki,
+  type KemKeyPair,
+  type KemParameterSet,
+} from './kem.js';
+export {
+  MAX_SIGNING_MESSAGE,
+  mlDsaSpki,
+  SIGNING_ALGORITHMS,
+  SIGNING_KEY_FROM_MATERIAL,
+  type MessageType,
+  type SigningAlgorithm,
+  type SigningPrivateKey,
+  type SigningPublicKey,
+} from './signing.js';

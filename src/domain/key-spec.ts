@@ -14,23 +14,33 @@ export interface KeySpecRow {
   rotatable: boolean;
   /** Can be created in a custom (HSM) key store. */
   hsm: boolean;
-  available: boolean;
+  /**
+   * What this build can create: true for every usage of the row, or the KeyUsage values built so
+   * far (a spec whose usages arrive separately, e.g. the NIST curves' KEY_AGREEMENT and SIGN_VERIFY).
+   */
+  available: boolean | readonly string[];
+}
+
+/** Whether this build can create a key of `row`'s spec with `usage`. */
+export function canCreate(row: KeySpecRow, usage: string): boolean {
+  return row.available === true || (Array.isArray(row.available) && row.available.includes(usage));
 }
 
 const RSA_ALGS = {
   ENCRYPT_DECRYPT: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'],
+  // AWS's order (DescribeKey example, "Viewing the cryptographic configuration of KMS keys").
   SIGN_VERIFY: [
-    'RSASSA_PSS_SHA_256',
-    'RSASSA_PSS_SHA_384',
-    'RSASSA_PSS_SHA_512',
     'RSASSA_PKCS1_V1_5_SHA_256',
     'RSASSA_PKCS1_V1_5_SHA_384',
     'RSASSA_PKCS1_V1_5_SHA_512',
+    'RSASSA_PSS_SHA_256',
+    'RSASSA_PSS_SHA_384',
+    'RSASSA_PSS_SHA_512',
   ],
 } as const;
 
 function rsa(spec: string): KeySpecRow {
-  return { spec, usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], algorithms: RSA_ALGS, rotatable: false, hsm: false, available: false };
+  return { spec, usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], algorithms: RSA_ALGS, rotatable: false, hsm: false, available: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'] };
 }
 
 function nist(spec: string, ecdsa: string): KeySpecRow {
@@ -40,16 +50,28 @@ function nist(spec: string, ecdsa: string): KeySpecRow {
     algorithms: { SIGN_VERIFY: [ecdsa], KEY_AGREEMENT: ['ECDH'] },
     rotatable: false,
     hsm: false,
-    available: false,
+    available: ['KEY_AGREEMENT', 'SIGN_VERIFY'],
   };
 }
 
 function hmac(spec: string, alg: string): KeySpecRow {
-  return { spec, usages: ['GENERATE_VERIFY_MAC'], algorithms: { GENERATE_VERIFY_MAC: [alg] }, rotatable: false, hsm: false, available: false };
+  return { spec, usages: ['GENERATE_VERIFY_MAC'], algorithms: { GENERATE_VERIFY_MAC: [alg] }, rotatable: false, hsm: false, available: true };
+}
+
+/** ML-KEM (FIPS 203): one usage, one algorithm; not rotatable, like every asymmetric spec. */
+function mlkem(spec: string): KeySpecRow {
+  return {
+    spec,
+    usages: ['ENCAPSULATE_DECAPSULATE'],
+    algorithms: { ENCAPSULATE_DECAPSULATE: ['ML_KEM'] },
+    rotatable: false,
+    hsm: false,
+    available: true,
+  };
 }
 
 function mldsa(spec: string): KeySpecRow {
-  return { spec, usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] }, rotatable: false, hsm: false, available: false };
+  return { spec, usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] }, rotatable: false, hsm: false, available: true };
 }
 
 export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
@@ -68,14 +90,14 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
     nist('ECC_NIST_P256', 'ECDSA_SHA_256'),
     nist('ECC_NIST_P384', 'ECDSA_SHA_384'),
     nist('ECC_NIST_P521', 'ECDSA_SHA_512'),
-    { spec: 'ECC_SECG_P256K1', usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ECDSA_SHA_256'] }, rotatable: false, hsm: false, available: false },
+    { spec: 'ECC_SECG_P256K1', usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ECDSA_SHA_256'] }, rotatable: false, hsm: false, available: true },
     {
       spec: 'ECC_NIST_EDWARDS25519',
       usages: ['SIGN_VERIFY'],
       algorithms: { SIGN_VERIFY: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'] },
       rotatable: false,
       hsm: false,
-      available: false,
+      available: true,
     },
     hmac('HMAC_224', 'HMAC_SHA_224'),
     hmac('HMAC_256', 'HMAC_SHA_256'),
@@ -84,6 +106,9 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
     mldsa('ML_DSA_44'),
     mldsa('ML_DSA_65'),
     mldsa('ML_DSA_87'),
+    mlkem('ML_KEM_512'),
+    mlkem('ML_KEM_768'),
+    mlkem('ML_KEM_1024'),
     {
       spec: 'SM2',
       usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'],
@@ -101,6 +126,7 @@ export function describeAlgorithms(spec: string, usage: string): {
   SigningAlgorithms?: string[];
   MacAlgorithms?: string[];
   KeyAgreementAlgorithms?: string[];
+  EncapsulationAlgorithms?: string[];
 } {
   const algs = [...(KEY_SPECS[spec]?.algorithms[usage] ?? [])];
   switch (usage) {
@@ -112,6 +138,8 @@ export function describeAlgorithms(spec: string, usage: string): {
       return { MacAlgorithms: algs };
     case 'KEY_AGREEMENT':
       return { KeyAgreementAlgorithms: algs };
+    case 'ENCAPSULATE_DECAPSULATE':
+      return { EncapsulationAlgorithms: algs };
     default:
       return {};
   }

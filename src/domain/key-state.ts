@@ -40,6 +40,8 @@ const TABLE: Record<string, StateRule> = {
   GenerateMac: CRYPTO,
   VerifyMac: CRYPTO,
   DeriveSharedSecret: CRYPTO,
+  Encapsulate: CRYPTO,
+  Decapsulate: CRYPTO,
   GetPublicKey: CRYPTO,
   CreateGrant: CRYPTO,
   EnableKeyRotation: { Enabled: 'ok', Disabled: 'disabled' },

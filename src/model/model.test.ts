@@ -13,8 +13,8 @@ import {
 } from './index.js';
 
 describe('generated model', () => {
-  it('lists all 54 KMS operations, sorted, each with an input shape in the schema', () => {
-    expect(OPERATION_NAMES).toHaveLength(54);
+  it('lists all 56 KMS operations (54 of the model, 2 of the overlay), sorted, each with an input shape in the schema', () => {
+    expect(OPERATION_NAMES).toHaveLength(56);
     expect([...OPERATION_NAMES]).toEqual([...OPERATION_NAMES].sort());
     for (const op of OPERATION_NAMES) {
       expect(SCHEMA[OPERATIONS[op].input as ShapeName]?.type).toBe('structure');
@@ -24,6 +24,21 @@ describe('generated model', () => {
     expect(isOperationName('Encrypt')).toBe(true);
     expect(isOperationName('toString')).toBe(false);
     expect(isOperationName('encrypt')).toBe(false);
+  });
+
+  it('merges tools/kms-model-overlay.json: new operations, members and enum values after the model\'s own', () => {
+    expect(OPERATIONS.Encapsulate).toEqual({
+      input: 'EncapsulateRequest',
+      output: 'EncapsulateResponse',
+      errors: expect.arrayContaining(['InvalidKeyUsageException', 'DryRunOperationException']) as unknown,
+    });
+    expect(OPERATIONS.Decapsulate.errors).toContain('InvalidCiphertextException');
+    expect(SCHEMA.DecapsulateRequest.required).toEqual(['KeyId', 'SharedSecretCiphertextBlob', 'EncapsulationAlgorithm']);
+    expect(SCHEMA.EncapsulationAlgorithmSpec.enum).toEqual(['ML_KEM']);
+    expect(SCHEMA.KeyMetadata.members?.EncapsulationAlgorithms).toBe('EncapsulationAlgorithmSpecList');
+    expect(SCHEMA.GetPublicKeyResponse.members?.EncapsulationAlgorithms).toBe('EncapsulationAlgorithmSpecList');
+    expect(SCHEMA.KeyUsageType.enum).toEqual(['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT', 'ENCAPSULATE_DECAPSULATE']);
+    expect(SCHEMA.KeySpec.enum?.slice(-4)).toEqual(['ECC_NIST_EDWARDS25519', 'ML_KEM_512', 'ML_KEM_768', 'ML_KEM_1024']);
   });
 
   it('carries the model constraints used by validation', () => {

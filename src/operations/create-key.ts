@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KEY_SPECS, keyArn, KmsError, partitionOf, type KeyRecord } from '../domain/index.js';
+import { canCreate, KEY_SPECS, keyArn, KmsError, partitionOf, type KeyRecord } from '../domain/index.js';
 import { defaultKeyPolicy } from '../policy/index.js';
 import { checkKeyPolicy } from './key-policy.js';
 import { keyMetadata } from './metadata.js';
@@ -29,7 +29,7 @@ export const CreateKey = defineOperation({
     if (!row.usages.includes(keyUsage)) {
       throw new KmsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
     }
-    if (!row.available) {
+    if (!canCreate(row, keyUsage)) {
       throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported by this server yet.`);
     }
     const origin = input.Origin ?? 'AWS_KMS';

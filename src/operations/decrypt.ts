@@ -1,11 +1,5 @@
-import {
-  checkSymmetricAlgorithm,
-  ciphertextKeyArn,
-  decryptUnderKey,
-  ENCRYPTION_KEY_RULE,
-  parseBlob,
-  SYMMETRIC_DEFAULT,
-} from './symmetric.js';
+import { encryptionAlgorithm } from './encryption-algorithms.js';
+import { ciphertextKeyArn, ENCRYPTION_KEY_RULE } from './symmetric.js';
 import { refuseRecipient } from './recipient.js';
 import { defineOperation } from './types.js';
 
@@ -20,14 +14,18 @@ export const Decrypt = defineOperation({
   },
   async run({ input, key, services }) {
     refuseRecipient(input);
-    checkSymmetricAlgorithm(key, input.EncryptionAlgorithm);
-    const parsed = parseBlob(input.CiphertextBlob);
-    const plaintext = await decryptUnderKey(services, key, parsed, input.EncryptionContext);
+    const algorithm = encryptionAlgorithm(key, input.EncryptionAlgorithm);
+    const { plaintext, materialId } = await algorithm.decrypt(
+      services,
+      key,
+      input.CiphertextBlob,
+      input.EncryptionContext,
+    );
     return {
       KeyId: key.arn,
       Plaintext: plaintext,
-      EncryptionAlgorithm: SYMMETRIC_DEFAULT,
-      KeyMaterialId: parsed.materialId,
+      EncryptionAlgorithm: algorithm.name,
+      ...(materialId !== undefined ? { KeyMaterialId: materialId } : {}),
     };
   },
 });

@@ -1,4 +1,5 @@
-import { encryptUnderKey, checkSymmetricAlgorithm, SYMMETRIC_DEFAULT, ENCRYPTION_KEY_RULE } from './symmetric.js';
+import { encryptionAlgorithm } from './encryption-algorithms.js';
+import { ENCRYPTION_KEY_RULE } from './symmetric.js';
 import { defineOperation } from './types.js';
 
 export const Encrypt = defineOperation({
@@ -8,8 +9,9 @@ export const Encrypt = defineOperation({
   key: { member: 'KeyId', ...ENCRYPTION_KEY_RULE },
   dryRun: true,
   async run({ input, key, services }) {
-    checkSymmetricAlgorithm(key, input.EncryptionAlgorithm);
-    const blob = await encryptUnderKey(services, key, input.Plaintext, input.EncryptionContext);
-    return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: SYMMETRIC_DEFAULT };
+    const algorithm = encryptionAlgorithm(key, input.EncryptionAlgorithm);
+    const plaintext = Buffer.from(input.Plaintext.buffer, input.Plaintext.byteOffset, input.Plaintext.byteLength);
+    const blob = await algorithm.encrypt(services, key, plaintext, input.EncryptionContext);
+    return { CiphertextBlob: blob, KeyId: key.arn, EncryptionAlgorithm: algorithm.name };
   },
 });

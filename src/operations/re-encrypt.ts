@@ -1,15 +1,11 @@
-import {
-  checkSymmetricAlgorithm,
-  ciphertextKeyArn,
-  decryptUnderKey,
-  encryptUnderKey,
-  ENCRYPTION_KEY_RULE,
-  parseBlob,
-  SYMMETRIC_DEFAULT,
-} from './symmetric.js';
+import { encryptionAlgorithm } from './encryption-algorithms.js';
+import { ciphertextKeyArn, ENCRYPTION_KEY_RULE } from './symmetric.js';
 import { defineOperation } from './types.js';
 
-/** ReEncrypt: decrypt under the source key and encrypt under the destination, server-side only. */
+/**
+ * ReEncrypt: decrypt under the source key and encrypt under the destination, server-side only.
+ * Either side may be symmetric or RSA; each side's algorithm comes from the algorithm table.
+ */
 export const ReEncrypt = defineOperation({
   name: 'ReEncrypt',
   action: 'kms:ReEncryptFrom',
@@ -21,20 +17,29 @@ export const ReEncrypt = defineOperation({
   },
   async run({ input, key: source, services, useKey }) {
     const destination = await useKey(input.DestinationKeyId, ENCRYPTION_KEY_RULE, 'kms:ReEncryptTo');
-    checkSymmetricAlgorithm(source, input.SourceEncryptionAlgorithm);
-    checkSymmetricAlgorithm(destination, input.DestinationEncryptionAlgorithm);
-    const parsed = parseBlob(input.CiphertextBlob);
-    const plaintext = await decryptUnderKey(services, source, parsed, input.SourceEncryptionContext);
+    const sourceAlgorithm = encryptionAlgorithm(source, input.SourceEncryptionAlgorithm);
+    const destinationAlgorithm = encryptionAlgorithm(destination, input.DestinationEncryptionAlgorithm);
+    const { plaintext, materialId } = await sourceAlgorithm.decrypt(
+      services,
+      source,
+      input.CiphertextBlob,
+      input.SourceEncryptionContext,
+    );
     try {
-      const blob = await encryptUnderKey(services, destination, plaintext, input.DestinationEncryptionContext);
+      const blob = await destinationAlgorithm.encrypt(
+        services,
+        destination,
+        plaintext,
+        input.DestinationEncryptionContext,
+      );
       return {
         CiphertextBlob: blob,
         SourceKeyId: source.arn,
         KeyId: destination.arn,
-        SourceEncryptionAlgorithm: SYMMETRIC_DEFAULT,
-        DestinationEncryptionAlgorithm: SYMMETRIC_DEFAULT,
-        SourceKeyMaterialId: parsed.materialId,
-        DestinationKeyMaterialId: destination.currentMaterialId,
+        SourceEncryptionAlgorithm: sourceAlgorithm.name,
+        DestinationEncryptionAlgorithm: destinationAlgorithm.name,
+        ...(materialId !== undefined ? { SourceKeyMaterialId: materialId } : {}),
+        ...(destinationAlgorithm.namesKeyMaterial ? { DestinationKeyMaterialId: destination.currentMaterialId } : {}),
       };
     } finally {
       plaintext.fill(0);

@@ -17,13 +17,17 @@ export const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
 
 export const invalidCiphertext = (): KmsError => new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT_MESSAGE);
 
-/** Checks an EncryptionAlgorithm parameter against a symmetric key. */
-export function checkSymmetricAlgorithm(key: KeyRecord, algorithm: string | undefined): void {
-  if (algorithm === undefined || algorithm === SYMMETRIC_DEFAULT) return;
-  throw new KmsError(
-    'InvalidKeyUsageException',
-    `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
-  );
+/**
+ * The symmetric format is only ever sealed or opened with a SYMMETRIC_DEFAULT key's 32-byte
+ * material; any other key (an RSA key given to GenerateDataKey, say) is refused as AWS refuses it.
+ */
+function requireSymmetric(key: KeyRecord): void {
+  if (key.keySpec !== SYMMETRIC_DEFAULT) {
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `Algorithm ${SYMMETRIC_DEFAULT} is incompatible with key spec ${key.keySpec}.`,
+    );
+  }
 }
 
 export async function encryptUnderKey(
@@ -32,6 +36,7 @@ export async function encryptUnderKey(
   plaintext: Uint8Array,
   encryptionContext: Record<string, string> | undefined,
 ): Promise<Buffer> {
+  requireSymmetric(key);
   // Strings with lone surrogates never get here: protocol/decode.ts refuses them.
   const material = await services.materials.plaintext(key.arn, key.currentMaterialId);
   if (!material) throw new Error(`current material of ${key.arn} is missing`);
@@ -55,12 +60,22 @@ export function parseBlob(blob: Uint8Array | undefined): ParsedCiphertext {
   }
 }
 
+function tryParseBlob(blob: Uint8Array | undefined): ParsedCiphertext | undefined {
+  try {
+    return parseBlob(blob);
+  } catch (e) {
+    if (e instanceof KmsError) return undefined;
+    throw e;
+  }
+}
+
 export async function decryptUnderKey(
   services: Services,
   key: KeyRecord,
   parsed: ParsedCiphertext,
   encryptionContext: Record<string, string> | undefined,
 ): Promise<Buffer> {
+  requireSymmetric(key);
   if (parsed.keyArn !== key.arn) throw invalidCiphertext();
   const material = await services.materials.plaintext(key.arn, parsed.materialId);
   if (!material) throw invalidCiphertext();
@@ -86,7 +101,14 @@ export async function ciphertextKeyArn(
   caller: Caller,
   services: Services,
 ): Promise<string> {
-  const parsed = parseBlob(blob);
+  const parsed = tryParseBlob(blob);
+  if (!parsed) {
+    // Not Trent's symmetric format: an asymmetric (RSA-OAEP) ciphertext names no key, so the
+    // caller must (AWS: KeyId is required to decrypt with an asymmetric key). Without one the
+    // ciphertext cannot be decrypted; with one, the key's algorithm decides (and fails on garbage).
+    if (namedKeyId === undefined) throw invalidCiphertext();
+    return (await resolveKey(namedKeyId, ENCRYPTION_KEY_RULE, caller, services)).arn;
+  }
   if (namedKeyId !== undefined) {
     const named = await resolveKey(namedKeyId, ENCRYPTION_KEY_RULE, caller, services);
     if (named.arn !== parsed.keyArn) {

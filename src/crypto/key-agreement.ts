@@ -1,0 +1,90 @@
+/**
+ * The key-agreement table (STYLE rule 3): each KMS KeyAgreementAlgorithmSpec and how it derives a
+ * raw shared secret from a KMS private key and a peer's public key. ECDH is the elliptic-curve
+ * cofactor Diffie-Hellman primitive of NIST SP 800-56A rev. 3 §5.7.1.2; the shared secret Z is the
+ * x-coordinate of the shared point, padded to the field length, as AWS KMS returns it (no KDF).
+ */
+import { createPublicKey, diffieHellman, ECDH, type KeyObject } from 'node:crypto';
+
+/**
+ * The peer's public key is unusable: not DER SubjectPublicKeyInfo, not in its one canonical
+ * encoding, not on the KMS key's named curve, or not a valid point of it. One class and one fixed
+ * message whatever the cause; callers map it to one AWS error.
+ */
+export class PeerPublicKeyError extends Error {
+  constructor() {
+    super('Invalid peer public key');
+    this.name = 'PeerPublicKeyError';
+  }
+}
+
+export interface KeyAgreementAlgorithm {
+  /** The raw shared secret of `privateKey` and the peer's `peerSpki` (X.509 SPKI DER). */
+  derive(privateKey: KeyObject, peerSpki: Buffer): Buffer;
+}
+
+export const KEY_AGREEMENT_ALGORITHMS: Readonly<Record<string, KeyAgreementAlgorithm>> = {
+  ECDH: { derive: ecdh },
+};
+
+function ecdh(privateKey: KeyObject, peerSpki: Buffer): Buffer {
+  const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+  if (privateKey.asymmetricKeyType !== 'ec' || !curve) throw new Error('ECDH needs an elliptic-curve private key');
+  const peer = parsePeerKey(peerSpki, curve);
+  try {
+    return diffieHellman({ privateKey, publicKey: peer });
+  } catch {
+    throw new PeerPublicKeyError();
+  }
+}
+
+/**
+ * Parses the peer key and accepts it only on `curve`, named by OID (RFC 5480 §2.1.1: PKIX forbids
+ * explicit curve parameters), in canonical DER with an uncompressed or compressed point (RFC 5480
+ * §2.2). OpenSSL checks that the point lies on the curve, which stops invalid-curve attacks.
+ * Requiring the exact canonical bytes refuses BER laxities (long-form lengths, trailing data,
+ * unused bits) that some parsers tolerate.
+ */
+function parsePeerKey(spki: Buffer, curve: string): KeyObject {
+  let peer: KeyObject;
+  try {
+    peer = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  } catch {
+    throw new PeerPublicKeyError();
+  }
+  if (peer.asymmetricKeyType !== 'ec' || peer.asymmetricKeyDetails?.namedCurve !== curve) throw new PeerPublicKeyError();
+  const uncompressed = peer.export({ format: 'der', type: 'spki' });
+  if (!spki.equals(uncompressed) && !spki.equals(compressedSpki(uncompressed, curve))) throw new PeerPublicKeyError();
+  return peer;
+}
+
+/** The SPKI of the same key with its point compressed (SEC 1 §2.3.3). */
+function compressedSpki(uncompressed: Buffer, curve: string): Buffer {
+  const outer = derItem(uncompressed, 0);
+  const algorithm = derItem(uncompressed, outer.start);
+  const bitString = derItem(uncompressed, algorithm.end);
+  const point = uncompressed.subarray(bitString.start + 1, bitString.end);
+  const compressed = ECDH.convertKey(point, curve, undefined, undefined, 'compressed') as Buffer;
+  const algorithmDer = uncompressed.subarray(algorithm.offset, algorithm.end);
+  const bitStringDer = derEncode(0x03, Buffer.concat([Buffer.from([0]), compressed]));
+  return derEncode(0x30, Buffer.concat([algorithmDer, bitStringDer]));
+}
+
+/** One DER item at `offset` of a buffer we produced ourselves: where its contents start and end. */
+function derItem(der: Buffer, offset: number): { offset: number; start: number; end: number } {
+  let length = der[offset + 1] ?? 0;
+  let start = offset + 2;
+  if (length & 0x80) {
+    const bytes = length & 0x7f;
+    length = 0;
+    for (let i = 0; i < bytes; i++) length = length * 256 + (der[start + i] ?? 0);
+    start += bytes;
+  }
+  return { offset, start, end: start + length };
+}
+
+function derEncode(tag: number, contents: Buffer): Buffer {
+  const n = contents.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...length]), contents]);
+}

@@ -1,0 +1,56 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { kemKeyPairFromSeed, kemPublicKeySpki } from './kem.js';
+import { DATA_KEY_PAIR_SPECS, generateDataKeyPair } from './key-pair.js';
+
+describe('data key pairs', () => {
+  it("covers the model's DataKeyPairSpec values, SM2 marked China-only", () => {
+    expect(Object.keys(DATA_KEY_PAIR_SPECS).sort()).toEqual(
+      [
+        'ECC_NIST_EDWARDS25519',
+        'ECC_NIST_P256',
+        'ECC_NIST_P384',
+        'ECC_NIST_P521',
+        'ECC_SECG_P256K1',
+        'RSA_2048',
+        'RSA_3072',
+        'RSA_4096',
+        'SM2',
+        'ML_KEM_512',
+        'ML_KEM_768',
+        'ML_KEM_1024',
+      ].sort(),
+    );
+    expect(
+      Object.entries(DATA_KEY_PAIR_SPECS)
+        .filter(([, r]) => r.chinaOnly)
+        .map(([s]) => s),
+    ).toEqual(['SM2']);
+  });
+
+  it('returns a PKCS#8 private key and the SPKI public key that belongs to it', async () => {
+    for (const spec of ['RSA_2048', 'ECC_NIST_P256', 'ECC_SECG_P256K1', 'ECC_NIST_EDWARDS25519', 'SM2']) {
+      const { privateKey, publicKey } = await generateDataKeyPair(spec);
+      const parsed = createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' });
+      expect(createPublicKey(parsed).export({ format: 'der', type: 'spki' }).equals(publicKey), spec).toBe(true);
+    }
+  });
+
+  it('ML-KEM: PKCS#8 in the RFC 9935 seed-only form, whose seed gives the SPKI public key', async () => {
+    // RFC 9935 Appendix C prints ML-KEM-512's seed-only key as base64 "MFQCAQAwCwYJYIZIAWUDBAQBBEKAQ...".
+    const rfcPrefix512 = Buffer.from('MFQCAQAwCwYJYIZIAWUDBAQBBEKAQAAB', 'base64').subarray(0, 22);
+    for (const [spec, arc] of [
+      ['ML_KEM_512', 1],
+      ['ML_KEM_768', 2],
+      ['ML_KEM_1024', 3],
+    ] as const) {
+      const { privateKey, publicKey } = await generateDataKeyPair(spec);
+      expect(privateKey.length).toBe(22 + 64);
+      const prefix = Buffer.from(rfcPrefix512);
+      prefix[17] = arc;
+      expect(privateKey.subarray(0, 22).equals(prefix), spec).toBe(true);
+      const derived = kemKeyPairFromSeed(spec, privateKey.subarray(22));
+      expect(kemPublicKeySpki(spec, derived.publicKey).equals(publicKey), spec).toBe(true);
+    }
+  });
+});
