@@ -1,6 +1,7 @@
 /** Keys and aliases are regional: the region of the caller's SigV4 scope decides what it sees. */
 import {
   CreateAliasCommand,
+  CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
   EnableKeyCommand,
@@ -127,5 +128,35 @@ describe('regions', () => {
     const { Policy } = await cn.send(new GetKeyPolicyCommand({ KeyId: key.KeyId }));
     expect(Policy).toContain(`"AWS" : "arn:aws-cn:iam::${account}:root"`);
     expect((await cn.send(new DescribeKeyCommand({ KeyId: key.Arn }))).KeyMetadata?.KeyId).toBe(key.KeyId);
+  });
+});
+
+describe('key specs offered per partition, as AWS', () => {
+  it('offers SM2 only in the China regions and ML-KEM everywhere else', async () => {
+    const t = await startTestServer();
+    try {
+      const global = t.client({ region: 'us-east-1' });
+      const china = t.client({ region: 'cn-north-1' });
+      await expect(
+        global.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' })),
+      ).rejects.toMatchObject({
+        name: 'UnsupportedOperationException',
+        message: 'KeySpec SM2 is not supported in this Region',
+      });
+      await expect(
+        china.send(new CreateKeyCommand({ KeySpec: 'ML_KEM_768', KeyUsage: 'ENCAPSULATE_DECAPSULATE' as never })),
+      ).rejects.toMatchObject({
+        name: 'UnsupportedOperationException',
+        message: 'KeySpec ML_KEM_768 is not supported in this Region',
+      });
+      const kem = await global.send(
+        new CreateKeyCommand({ KeySpec: 'ML_KEM_768', KeyUsage: 'ENCAPSULATE_DECAPSULATE' as never }),
+      );
+      expect(kem.KeyMetadata?.KeySpec).toBe('ML_KEM_768');
+      const china256 = await china.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
+      expect(china256.KeyMetadata?.Arn).toMatch(/^arn:aws-cn:kms:cn-north-1:/);
+    } finally {
+      await t.stop();
+    }
   });
 });

@@ -19,6 +19,19 @@ export interface KeySpecRow {
    * far (a spec whose usages arrive separately, e.g. the NIST curves' KEY_AGREEMENT and SIGN_VERIFY).
    */
   available: boolean | readonly string[];
+  /**
+   * Partitions where AWS offers the spec: SM2 only in China ("The SM2 key spec is only available
+   * in China Regions"), ML-KEM everywhere but China. Absent: every partition.
+   */
+  partitions?: { only?: readonly string[]; except?: readonly string[] };
+}
+
+/** Whether AWS offers `row`'s spec in a region of `partition` (aws, aws-cn, aws-us-gov). */
+export function offeredIn(row: KeySpecRow, partition: string): boolean {
+  const p = row.partitions;
+  if (!p) return true;
+  if (p.only && !p.only.includes(partition)) return false;
+  return !p.except?.includes(partition);
 }
 
 /** Whether this build can create a key of `row`'s spec with `usage`. */
@@ -67,6 +80,7 @@ function mlkem(spec: string): KeySpecRow {
     rotatable: false,
     hsm: false,
     available: true,
+    partitions: { except: ['aws-cn'] },
   };
 }
 
@@ -116,6 +130,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
       rotatable: false,
       hsm: false,
       available: false,
+      partitions: { only: ['aws-cn'] },
     },
   ].map((row) => [row.spec, row as KeySpecRow]),
 );

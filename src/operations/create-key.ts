@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canCreate, KEY_SPECS, keyArn, KmsError, partitionOf, type KeyRecord } from '../domain/index.js';
+import { canCreate, KEY_SPECS, keyArn, KmsError, offeredIn, partitionOf, type KeyRecord } from '../domain/index.js';
 import { defaultKeyPolicy } from '../policy/index.js';
 import { checkKeyPolicy } from './key-policy.js';
 import { keyMetadata } from './metadata.js';
@@ -22,6 +22,9 @@ export const CreateKey = defineOperation({
     const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
     const row = KEY_SPECS[keySpec];
     if (!row) throw new KmsError('ValidationException', `KeySpec ${keySpec} is not supported`);
+    if (!offeredIn(row, partitionOf(region))) {
+      throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported in this Region`);
+    }
     if (!input.KeyUsage && keySpec !== 'SYMMETRIC_DEFAULT') {
       throw new KmsError('ValidationException', 'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
     }
