@@ -26,7 +26,9 @@ import {
   timingSafeEqual,
   verify as nodeVerify,
   type KeyObject,
+  type SignKeyObjectInput,
 } from 'node:crypto';
+import { promisify } from 'node:util';
 import { eddsa } from '@noble/curves/abstract/edwards.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
@@ -60,8 +62,11 @@ export interface SigningAlgorithm {
   messageTypes: readonly MessageType[];
   /** Digest of RAW messages; its length is what a DIGEST (or EXTERNAL_MU) message must have. */
   digestLength: number;
-  /** Signs `message` (already checked against `messageTypes` and `digestLength`). */
-  sign(key: SigningPrivateKey, message: Buffer, messageType: MessageType): Buffer;
+  /**
+   * Signs `message` (already checked against `messageTypes` and `digestLength`). Asynchronous so
+   * that slow private-key operations (RSA) can run on libuv's thread pool, off the event loop.
+   */
+  sign(key: SigningPrivateKey, message: Buffer, messageType: MessageType): Promise<Buffer>;
   /** False for any signature that does not verify, including malformed ones. */
   verify(key: SigningPublicKey, message: Buffer, signature: Buffer, messageType: MessageType): boolean;
 }
@@ -86,6 +91,13 @@ function safely(check: () => boolean): boolean {
 }
 
 // ---- RSA ------------------------------------------------------------------------------------
+
+/** node:crypto's sign with a callback: the work runs on libuv's thread pool (RSA takes ~1 ms). */
+const signOffThread = promisify(nodeSign) as (
+  algorithm: string,
+  data: Buffer,
+  key: SignKeyObjectInput,
+) => Promise<Buffer>;
 
 /** DER DigestInfo prefixes, RFC 8017 §9.2 note 1. */
 const DIGEST_INFO_PREFIX: Record<DigestName, Buffer> = {
@@ -166,10 +178,10 @@ function rsaPss(name: string, digest: DigestName): SigningAlgorithm {
     keySpecs: RSA_SPECS,
     messageTypes: ['RAW', 'DIGEST'],
     digestLength: DIGEST_LENGTH[digest],
-    sign(key, message, messageType) {
+    async sign(key, message, messageType) {
       const privateKey = need(key.keyObject, 'private key');
       if (messageType === 'RAW') {
-        return nodeSign(digest, message, {
+        return signOffThread(digest, message, {
           key: privateKey,
           padding: constants.RSA_PKCS1_PSS_PADDING,
           saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
@@ -207,10 +219,10 @@ function rsaPkcs1(name: string, digest: DigestName): SigningAlgorithm {
     keySpecs: RSA_SPECS,
     messageTypes: ['RAW', 'DIGEST'],
     digestLength: DIGEST_LENGTH[digest],
-    sign(key, message, messageType) {
+    async sign(key, message, messageType) {
       const privateKey = need(key.keyObject, 'private key');
       if (messageType === 'RAW') {
-        return nodeSign(digest, message, { key: privateKey, padding: constants.RSA_PKCS1_PADDING });
+        return signOffThread(digest, message, { key: privateKey, padding: constants.RSA_PKCS1_PADDING });
       }
       return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo(digest, message));
     },
@@ -258,7 +270,7 @@ function ecdsa(name: string, digest: DigestName, keySpecs: readonly string[]): S
     keySpecs,
     messageTypes: ['RAW', 'DIGEST'],
     digestLength: DIGEST_LENGTH[digest],
-    sign(key, message, messageType) {
+    async sign(key, message, messageType) {
       if (messageType === 'RAW')
         return nodeSign(digest, message, { key: need(key.keyObject, 'private key'), dsaEncoding: 'der' });
       const curve = curveOf(ecKeySpec(need(key.publicKey.keyObject, 'public key')));
@@ -326,7 +338,7 @@ const ED25519_SHA_512: SigningAlgorithm = {
   // Pure Ed25519 signs the message itself; AWS accepts RAW only (KeySpec reference).
   messageTypes: ['RAW'],
   digestLength: 64,
-  sign: (key, message) => nodeSign(null, message, need(key.keyObject, 'private key')),
+  sign: async (key, message) => nodeSign(null, message, need(key.keyObject, 'private key')),
   verify: (key, message, signature) =>
     safely(() => nodeVerify(null, message, need(key.keyObject, 'public key'), signature)),
 };
@@ -337,7 +349,7 @@ const ED25519_PH_SHA_512: SigningAlgorithm = {
   // Ed25519ph takes the SHA-512 digest; AWS accepts DIGEST only (KeySpec reference).
   messageTypes: ['DIGEST'],
   digestLength: 64,
-  sign: (key, message) => Buffer.from(ed25519phOnDigest.sign(message, need(key.raw, 'seed'))),
+  sign: async (key, message) => Buffer.from(ed25519phOnDigest.sign(message, need(key.raw, 'seed'))),
   verify: (key, message, signature) =>
     safely(() => ed25519phOnDigest.verify(signature, message, need(key.raw, 'public key'), { zip215: false })),
 };
@@ -362,7 +374,7 @@ const ML_DSA_SHAKE_256: SigningAlgorithm = {
   // RAW: pure ML-DSA, empty context. EXTERNAL_MU: the 64-byte μ of FIPS 204 §6.2. No DIGEST.
   messageTypes: ['RAW', 'EXTERNAL_MU'],
   digestLength: 64,
-  sign(key, message, messageType) {
+  async sign(key, message, messageType) {
     const secretKey = need(key.raw, 'secret key');
     const set = mlDsaOf(secretKey, 'secretKey');
     return Buffer.from(

@@ -10,7 +10,7 @@ export const Sign = defineOperation({
   async run({ input, key, services }) {
     const algorithm = signingAlgorithm(key, input.SigningAlgorithm);
     const messageType = checkMessage(algorithm, input.Message, input.MessageType);
-    const signature = algorithm.sign(await signingKey(services, key), asBuffer(input.Message), messageType);
+    const signature = await algorithm.sign(await signingKey(services, key), asBuffer(input.Message), messageType);
     return { KeyId: key.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm };
   },
 });
