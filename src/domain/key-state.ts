@@ -48,6 +48,7 @@ const TABLE: Record<string, StateRule> = {
   DisableKeyRotation: { Enabled: 'ok', Disabled: 'disabled' },
   RotateKeyOnDemand: { Enabled: 'ok', Disabled: 'disabled' },
   DescribeKey: ANY,
+  GetKeyLastUsage: ANY,
   GetKeyPolicy: ANY,
   ListKeyPolicies: ANY,
   PutKeyPolicy: ANY,

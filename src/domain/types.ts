@@ -90,6 +90,16 @@ export interface AccessKeyRecord {
   createdAt: Date;
 }
 
+/** The last successful cryptographic use of a key (GetKeyLastUsage). */
+export interface KeyUsageRecord {
+  keyArn: string;
+  operation: string;
+  usedAt: Date;
+  /** The CloudTrail eventID of the request's audit event. */
+  eventId: string;
+  requestId: string;
+}
+
 /** Who is calling, after authentication. */
 export interface Principal {
   accountId: string;

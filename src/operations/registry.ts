@@ -22,6 +22,7 @@ import { GenerateDataKeyPairWithoutPlaintext } from './generate-data-key-pair-wi
 import { GenerateDataKeyWithoutPlaintext } from './generate-data-key-without-plaintext.js';
 import { GenerateMac } from './generate-mac.js';
 import { GenerateRandom } from './generate-random.js';
+import { GetKeyLastUsage } from './get-key-last-usage.js';
 import { GetKeyPolicy } from './get-key-policy.js';
 import { GetPublicKey } from './get-public-key.js';
 import { GetKeyRotationStatus } from './get-key-rotation-status.js';
@@ -74,7 +75,7 @@ export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } =
   GenerateDataKeyWithoutPlaintext,
   GenerateMac,
   GenerateRandom,
-  GetKeyLastUsage: NOT_YET,
+  GetKeyLastUsage,
   GetKeyPolicy,
   GetKeyRotationStatus,
   GetParametersForImport: NOT_YET,

@@ -3,6 +3,7 @@ import type { Clock, KeyRecord, Principal } from '../domain/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { OperationInput, OperationName, OperationOutput } from '../model/index.js';
 import type { Storage } from '../storage/types.js';
+import type { KeyUsageTracker } from './key-usage.js';
 import type { MaterialService } from './materials.js';
 
 export interface Logger {
@@ -17,6 +18,7 @@ export interface Services {
   storage: Storage;
   keyStore: KeyStore;
   materials: MaterialService;
+  usage: KeyUsageTracker;
   logger: Logger;
   random(n: number): Buffer;
 }

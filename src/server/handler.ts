@@ -105,6 +105,7 @@ export function createKmsHandler(opts: KmsHandlerOptions): (req: RawRequest, met
     const durable = !error && operation !== undefined && (!readOnly || returnsSecret(operation));
     try {
       await audit.record(event, durable);
+      if (!error && operation && caller) services.usage.note(operation, caller.keyArns, time, event.eventID, requestId);
     } catch (err) {
       services.logger.error({ requestId, err }, 'audit log write failed');
       // Fail closed: nothing secret or state-changing is answered without its audit event.

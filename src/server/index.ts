@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { systemClock, type Clock } from '../domain/index.js';
 import { FileAuditSink } from '../audit/index.js';
 import { openKeyStore } from '../keystore/index.js';
-import { MaterialService, type Logger, type Services } from '../operations/index.js';
+import { KeyUsageTracker, MaterialService, TRACKING_START_SETTING, type Logger, type Services } from '../operations/index.js';
 import { openStorage, withKeyCache } from '../storage/index.js';
 import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
 import { createKmsHandler } from './handler.js';
@@ -25,6 +25,8 @@ export const DEFAULT_ACCOUNT_ID = '111122223333';
 export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
 /** How long shutdown waits for in-flight requests before closing every connection. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often noted key usage (GetKeyLastUsage) is written to the database. */
+const USAGE_FLUSH_MS = 5_000;
 
 export interface ServerOptions {
   dataDir: string;
@@ -79,9 +81,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     storage,
     keyStore,
     materials: new MaterialService(storage, keyStore),
+    usage: new KeyUsageTracker(),
     logger,
     random: (n) => randomBytes(n),
   };
+
+  // GetKeyLastUsage's TrackingStartDate: when this data directory began recording key usage.
+  const trackingStart = Buffer.alloc(8);
+  trackingStart.writeBigUInt64BE(BigInt(clock.now().getTime()));
+  await storage.insertSetting(TRACKING_START_SETTING, trackingStart);
 
   let createdCredentials: NewAccessKey | undefined;
   if (!(await storage.getAccount(accountId))) {
@@ -114,6 +122,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const address = server.address() as AddressInfo;
   const scheduler = opts.schedulerIntervalMs === 0 ? undefined : startScheduler(services, opts.schedulerIntervalMs ?? 60_000);
+  const flushUsage = () =>
+    services.usage.flush(storage).catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry'));
+  const usageTimer = setInterval(() => void flushUsage(), USAGE_FLUSH_MS);
+  usageTimer.unref();
   if (opts.dev) {
     logger.warn({ accountId }, 'DEV MODE: signatures are NOT checked; every caller is the root of the account');
   }
@@ -140,6 +152,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await scheduler?.stop();
+        clearInterval(usageTimer);
+        await flushUsage();
         await audit.close();
         services.materials.clear();
         await storage.close();

@@ -130,6 +130,30 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
       });
     });
 
+    describe('key usage', () => {
+      it('keeps the newest use per key, ignores older ones and keys that are gone, and goes with the key', async () => {
+        const key = await create(makeKey(1));
+        const use = (ms: number, operation = 'Encrypt') => ({
+          keyArn: key.arn,
+          operation,
+          usedAt: at(ms),
+          eventId: `event-${ms}`,
+          requestId: `request-${ms}`,
+        });
+        expect(await s.getKeyUsage(key.arn)).toBeUndefined();
+        await s.recordKeyUsage([use(10), { ...use(5, 'Decrypt'), keyArn: 'arn:aws:kms:us-east-1:111122223333:key/gone' }]);
+        expect(await s.getKeyUsage(key.arn)).toStrictEqual(use(10));
+        await s.recordKeyUsage([use(3, 'Decrypt')]);
+        expect(await s.getKeyUsage(key.arn)).toStrictEqual(use(10));
+        await s.recordKeyUsage([use(20, 'Decrypt')]);
+        expect(await s.getKeyUsage(key.arn)).toStrictEqual(use(20, 'Decrypt'));
+        expect(await s.getKeyUsage('arn:aws:kms:us-east-1:111122223333:key/gone')).toBeUndefined();
+        const stored = (await s.getKey(key.region, key.accountId, key.keyId))!;
+        expect(await s.deleteKey(stored)).toBe('ok');
+        expect(await s.getKeyUsage(key.arn)).toBeUndefined();
+      });
+    });
+
     describe('settings', () => {
       it('stores a value once and never overwrites it', async () => {
         expect(await s.getSetting('root-key-check')).toBeUndefined();

@@ -10,6 +10,7 @@ import type {
   AliasRecord,
   KeyMaterialRecord,
   KeyRecord,
+  KeyUsageRecord,
 } from '../domain/types.js';
 
 export interface Page<T> {
@@ -30,6 +31,14 @@ export interface Storage {
   getSetting(name: string): Promise<Buffer | undefined>;
   /** Stores `value` under `name` unless the name is taken ('exists'); never overwrites. */
   insertSetting(name: string, value: Buffer): Promise<'ok' | 'exists'>;
+
+  // Key usage (GetKeyLastUsage)
+  /**
+   * Records each key's last use in one transaction; an entry older than the stored one, or for a
+   * key that no longer exists, changes nothing.
+   */
+  recordKeyUsage(usages: readonly KeyUsageRecord[]): Promise<void>;
+  getKeyUsage(keyArn: string): Promise<KeyUsageRecord | undefined>;
 
   // Accounts and credentials
   putAccount(account: AccountRecord): Promise<void>;

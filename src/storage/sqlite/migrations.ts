@@ -100,4 +100,14 @@ CREATE TABLE settings (
   value BLOB NOT NULL
 );
 `,
+  // 3: last successful cryptographic use of each key (GetKeyLastUsage).
+  `
+CREATE TABLE key_last_usage (
+  key_arn    TEXT    PRIMARY KEY REFERENCES keys (arn) ON DELETE CASCADE,
+  operation  TEXT    NOT NULL,
+  used_at    INTEGER NOT NULL,
+  event_id   TEXT    NOT NULL,
+  request_id TEXT    NOT NULL
+);
+`,
 ];

@@ -10,6 +10,7 @@ import type {
   AliasRecord,
   KeyMaterialRecord,
   KeyRecord,
+  KeyUsageRecord,
 } from '../../domain/index.js';
 import type { Storage, WriteResult } from '../types.js';
 import { SCHEMA_MIGRATIONS_TABLE, migrations } from './migrations.js';
@@ -132,6 +133,37 @@ export class SqliteStorage implements Storage {
   async insertSetting(name: string, value: Buffer): Promise<'ok' | 'exists'> {
     const q = this.q;
     return this.write(() => q.insertSetting.run(name, value)).changes === 1 ? 'ok' : 'exists';
+  }
+
+  // Key usage
+
+  async recordKeyUsage(usages: readonly KeyUsageRecord[]): Promise<void> {
+    const q = this.q;
+    this.write(() => {
+      for (const u of usages) {
+        q.recordKeyUsage.run({
+          key_arn: u.keyArn,
+          operation: u.operation,
+          used_at: u.usedAt.getTime(),
+          event_id: u.eventId,
+          request_id: u.requestId,
+        });
+      }
+    });
+  }
+
+  async getKeyUsage(keyArn: string): Promise<KeyUsageRecord | undefined> {
+    const q = this.q;
+    const row = this.read(() => q.getKeyUsage.get(keyArn));
+    return (
+      row && {
+        keyArn: row.key_arn,
+        operation: row.operation,
+        usedAt: new Date(row.used_at),
+        eventId: row.event_id,
+        requestId: row.request_id,
+      }
+    );
   }
 
   // Accounts and credentials

@@ -69,6 +69,19 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
     ),
 
+    // Key usage: a newer use replaces an older one; a key deleted meanwhile is skipped.
+    recordKeyUsage: db.prepare<[{ key_arn: string; operation: string; used_at: number; event_id: string; request_id: string }]>(
+      `INSERT INTO key_last_usage (key_arn, operation, used_at, event_id, request_id)
+       SELECT @key_arn, @operation, @used_at, @event_id, @request_id WHERE EXISTS (SELECT 1 FROM keys WHERE arn = @key_arn)
+       ON CONFLICT (key_arn) DO UPDATE SET
+         operation = excluded.operation, used_at = excluded.used_at,
+         event_id = excluded.event_id, request_id = excluded.request_id
+       WHERE excluded.used_at >= key_last_usage.used_at`,
+    ),
+    getKeyUsage: db.prepare<[string], { key_arn: string; operation: string; used_at: number; event_id: string; request_id: string }>(
+      'SELECT key_arn, operation, used_at, event_id, request_id FROM key_last_usage WHERE key_arn = ?',
+    ),
+
     // Accounts and credentials
     putAccount: db.prepare<[AccountRow]>(
       `INSERT INTO accounts (account_id, created_at) VALUES (@account_id, @created_at)
