@@ -10,6 +10,7 @@ import {
   DisableKeyCommand,
   EnableKeyRotationCommand,
   GetPublicKeyCommand,
+  ScheduleKeyDeletionCommand,
   RotateKeyOnDemandCommand,
   SignCommand,
   VerifyCommand,
@@ -408,6 +409,15 @@ describe('Sign and Verify errors', () => {
       kms.send(new VerifyCommand({ KeyId: arn, Message: MESSAGE, Signature, SigningAlgorithm: 'ECDSA_SHA_256' })),
       'DisabledException',
       `${arn} is disabled.`,
+    );
+    // GetPublicKey still answers for a disabled key, as AWS does.
+    const pub = await kms.send(new GetPublicKeyCommand({ KeyId: arn }));
+    expect(pub.KeyId).toBe(arn);
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
+    await expectKmsError(
+      kms.send(new GetPublicKeyCommand({ KeyId: arn })),
+      'KMSInvalidStateException',
+      `${arn} is pending deletion.`,
     );
   });
 
