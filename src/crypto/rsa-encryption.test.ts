@@ -131,4 +131,15 @@ describe('RSA-OAEP limits and round trip', () => {
     const v15 = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.from('secret'));
     expect(() => rsaOaepDecrypt(privateKey, RSA_OAEP.RSAES_OAEP_SHA_256!, v15)).toThrow(CiphertextError);
   });
+
+  it('refuses a ciphertext shorter than the modulus even when it is the same number (leading zero dropped)', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const publicKey = createPublicKey(privateKey);
+    const params = RSA_OAEP.RSAES_OAEP_SHA_256!;
+    let ct: Buffer;
+    do ct = rsaOaepEncrypt(publicKey, params, Buffer.from('x'));
+    while (ct[0] !== 0);
+    expect(rsaOaepDecrypt(privateKey, params, ct).toString()).toBe('x');
+    expect(() => rsaOaepDecrypt(privateKey, params, ct.subarray(1))).toThrow(CiphertextError);
+  });
 });

@@ -39,6 +39,10 @@ export function rsaOaepDecrypt(
   ciphertext: Buffer,
   label?: Buffer,
 ): Buffer {
+  // Strict: exactly the modulus length (RFC 8017 §7.1.2 step 1b). OpenSSL would also take a
+  // shorter input as a number with leading zero bytes, so a truncated ciphertext could decrypt.
+  const modulusBits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (ciphertext.length !== Math.ceil(modulusBits / 8)) throw new CiphertextError();
   try {
     return privateDecrypt(
       {
