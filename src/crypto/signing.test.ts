@@ -225,6 +225,26 @@ describe('signing table', () => {
     expect(algorithm.verify(key.publicKey, digest, flipped, 'DIGEST')).toBe(false);
   });
 
+  it('refuses an RSA signature shorter than the modulus even when it is the same number (leading zero dropped)', async () => {
+    const key = signingPrivateKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    for (const name of ['RSASSA_PSS_SHA_256', 'RSASSA_PKCS1_V1_5_SHA_256']) {
+      const algorithm = SIGNING_ALGORITHMS[name]!;
+      for (const type of ['RAW', 'DIGEST'] as const) {
+        let input: Buffer = Buffer.alloc(0);
+        let signature: Buffer = Buffer.alloc(0);
+        // PKCS#1 v1.5 is deterministic, so vary the input until the signature starts with a zero.
+        for (let i = 0; signature[0] !== 0; i++) {
+          input = type === 'RAW' ? Buffer.from(`message ${i}`) : createHash('sha256').update(`m${i}`).digest();
+          signature = await algorithm.sign(key, input, type);
+        }
+        expect(algorithm.verify(key.publicKey, input, signature, type), `${name} ${type}`).toBe(true);
+        expect(algorithm.verify(key.publicKey, input, signature.subarray(1), type), `${name} ${type} short`).toBe(
+          false,
+        );
+      }
+    }
+  });
+
   it('every row signs and verifies on a key of each spec it fits, RAW and DIGEST/EXTERNAL_MU alike', async () => {
     const keys: Record<string, ReturnType<typeof signingPrivateKey>> = {
       RSA_2048: signingPrivateKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),

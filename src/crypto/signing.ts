@@ -192,6 +192,9 @@ function rsaPss(name: string, digest: DigestName): SigningAlgorithm {
     },
     verify(key, message, signature, messageType) {
       const publicKey = need(key.keyObject, 'public key');
+      // Exactly k octets (RFC 8017 §8.1.2 and §8.2.2 step 1): OpenSSL would read a shorter
+      // signature as a number with leading zeros and accept it.
+      if (signature.length !== Math.ceil(modulusBits(publicKey) / 8)) return false;
       return safely(() => {
         if (messageType === 'RAW') {
           return nodeVerify(
@@ -228,6 +231,9 @@ function rsaPkcs1(name: string, digest: DigestName): SigningAlgorithm {
     },
     verify(key, message, signature, messageType) {
       const publicKey = need(key.keyObject, 'public key');
+      // Exactly k octets (RFC 8017 §8.1.2 and §8.2.2 step 1): OpenSSL would read a shorter
+      // signature as a number with leading zeros and accept it.
+      if (signature.length !== Math.ceil(modulusBits(publicKey) / 8)) return false;
       return safely(() => {
         if (messageType === 'RAW') {
           return nodeVerify(digest, message, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
