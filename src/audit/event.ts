@@ -102,7 +102,13 @@ export function buildAuditEvent(a: AuditInput): AuditEvent {
     eventID: randomUUID(),
     readOnly: a.readOnly,
     ...(a.keyArns.length
-      ? { resources: a.keyArns.map((ARN) => ({ accountId: ARN.split(':')[4] ?? '', type: 'AWS::KMS::Key' as const, ARN })) }
+      ? {
+          resources: a.keyArns.map((ARN) => ({
+            accountId: ARN.split(':')[4] ?? '',
+            type: 'AWS::KMS::Key' as const,
+            ARN,
+          })),
+        }
       : {}),
     eventType: 'AwsApiCall',
     managementEvent: true,
@@ -111,9 +117,16 @@ export function buildAuditEvent(a: AuditInput): AuditEvent {
   };
 }
 
-/** Outputs that carry secret material (Plaintext, data keys) must be audited durably first. */
+/** Operations whose output carries secret material (Plaintext, data keys), from the model once. */
+const SECRET_OUTPUTS: ReadonlySet<OperationName> = new Set(
+  (Object.keys(OPERATIONS) as OperationName[]).filter((operation) => {
+    const output = OPERATIONS[operation].output;
+    const shape = output ? SCHEMA[output as ShapeName] : undefined;
+    return Object.values(shape?.members ?? {}).some((m) => SCHEMA[m as ShapeName]?.sensitive === true);
+  }),
+);
+
+/** Outputs that carry secret material must be audited durably before the response. */
 export function returnsSecret(operation: OperationName): boolean {
-  const output = OPERATIONS[operation].output;
-  const shape = output ? SCHEMA[output as ShapeName] : undefined;
-  return Object.values(shape?.members ?? {}).some((m) => SCHEMA[m as ShapeName]?.sensitive === true);
+  return SECRET_OUTPUTS.has(operation);
 }
