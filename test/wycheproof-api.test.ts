@@ -18,9 +18,8 @@
  * Absent ../shared/wycheproof: skipped with a message locally, a failure with CI=true.
  */
 import { createECDH, createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CreateKeyCommand,
   DecryptCommand,
@@ -37,8 +36,8 @@ import { wrappingAad } from '../src/crypto/index.js';
 import type { KeyMaterialRecord } from '../src/domain/index.js';
 import { EMPTY_MESSAGE } from './helpers/kms.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { WYCHEPROOF_DIR, wycheproofPresent } from './helpers/wycheproof.js';
 
-const WYCHEPROOF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..', 'shared/wycheproof');
 const CONCURRENCY = 8;
 
 /** Each RSA-OAEP file, its KMS algorithm and key spec, and the exact outcome counts. */
@@ -118,7 +117,10 @@ const ECDH_FILES: ReadonlyArray<{
   },
 ];
 
-const present = [...OAEP_FILES, ...ECDH_FILES].every(({ file }) => existsSync(join(WYCHEPROOF_DIR, file)));
+const present = wycheproofPresent(
+  'API',
+  [...OAEP_FILES, ...ECDH_FILES].map(({ file }) => file),
+);
 
 interface OaepCounts {
   decrypted: number;
@@ -188,17 +190,6 @@ async function failure(call: Promise<unknown>): Promise<{ name: string; message:
   } catch (e) {
     if (!(e instanceof Error)) throw e;
     return { name: e.name, message: e.message };
-  }
-}
-
-if (!present) {
-  if (process.env.CI === 'true') {
-    it('Wycheproof vectors are present in CI', () => {
-      throw new Error(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}`);
-    });
-  } else {
-    console.warn(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}; skipping the API runs (CI=true makes this fail)`);
-    it.skip(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}; skipping`, () => undefined);
   }
 }
 

@@ -29,11 +29,7 @@ function seal(overrides: Partial<Parameters<typeof sealSymmetric>[0]> = {}): Buf
 }
 
 /** decrypt(blob) uses the sealing context; decrypt(blob, m, undefined) really passes undefined. */
-function decrypt(
-  blob: Buffer,
-  mat = material,
-  ...ctx: [Record<string, string> | undefined] | []
-): Buffer {
+function decrypt(blob: Buffer, mat = material, ...ctx: [Record<string, string> | undefined] | []): Buffer {
   return openSymmetric(parseCiphertext(blob), mat, ctx.length === 0 ? encryptionContext : ctx[0]);
 }
 
@@ -70,8 +66,7 @@ describe('sealSymmetric / openSymmetric', () => {
   });
 
   it('round-trips a 4096-byte plaintext and a 1-byte plaintext', () => {
-    for (const p of [randomBytes(4096), Buffer.of(0)])
-      expect(decrypt(seal({ plaintext: p }))).toEqual(p);
+    for (const p of [randomBytes(4096), Buffer.of(0)]) expect(decrypt(seal({ plaintext: p }))).toEqual(p);
   });
 
   it('produces the documented layout', () => {
@@ -198,27 +193,13 @@ describe('tampering and misuse all give the same CiphertextError', () => {
     const forge = (o: Partial<ParsedCiphertext>): ParsedCiphertext => ({ ...parsed, ...o });
     expect(openSymmetric(forge({}), material, encryptionContext)).toEqual(plaintext);
     expectRejected(() => openSymmetric(forge({ keyArn: otherArn }), material, encryptionContext));
-    expectRejected(() =>
-      openSymmetric(forge({ materialId: 'b'.repeat(64) }), material, encryptionContext),
-    );
-    expectRejected(() =>
-      openSymmetric(forge({ keyArn: 'not an arn' }), material, encryptionContext),
-    );
-    expectRejected(() =>
-      openSymmetric(forge({ nonce: parsed.nonce.subarray(1) }), material, encryptionContext),
-    );
-    expectRejected(() =>
-      openSymmetric(forge({ iv: Buffer.alloc(16) }), material, encryptionContext),
-    );
-    expectRejected(() =>
-      openSymmetric(forge({ tag: parsed.tag.subarray(0, 12) }), material, encryptionContext),
-    );
-    expectRejected(() =>
-      openSymmetric(forge({ ciphertext: Buffer.alloc(0) }), material, encryptionContext),
-    );
-    expectRejected(() =>
-      openSymmetric(forge({ version: 2 as unknown as 1 }), material, encryptionContext),
-    );
+    expectRejected(() => openSymmetric(forge({ materialId: 'b'.repeat(64) }), material, encryptionContext));
+    expectRejected(() => openSymmetric(forge({ keyArn: 'not an arn' }), material, encryptionContext));
+    expectRejected(() => openSymmetric(forge({ nonce: parsed.nonce.subarray(1) }), material, encryptionContext));
+    expectRejected(() => openSymmetric(forge({ iv: Buffer.alloc(16) }), material, encryptionContext));
+    expectRejected(() => openSymmetric(forge({ tag: parsed.tag.subarray(0, 12) }), material, encryptionContext));
+    expectRejected(() => openSymmetric(forge({ ciphertext: Buffer.alloc(0) }), material, encryptionContext));
+    expectRejected(() => openSymmetric(forge({ version: 2 as unknown as 1 }), material, encryptionContext));
   });
 });
 

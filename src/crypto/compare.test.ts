@@ -16,9 +16,7 @@ describe('constantTimeEqual', () => {
   it('agrees with Buffer.equals', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 8 }), (a, b) => {
-        expect(constantTimeEqual(Buffer.from(a), Buffer.from(b))).toBe(
-          Buffer.from(a).equals(Buffer.from(b)),
-        );
+        expect(constantTimeEqual(Buffer.from(a), Buffer.from(b))).toBe(Buffer.from(a).equals(Buffer.from(b)));
         expect(constantTimeEqual(Buffer.from(a), Buffer.from(a))).toBe(true);
       }),
     );

@@ -25,9 +25,7 @@ function shuffled<T>(xs: T[], seed: number): T[] {
 
 function sameContext(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a);
-  return (
-    ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && b[k] === a[k])
-  );
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
 }
 
 describe('encodeEncryptionContext', () => {
@@ -116,9 +114,7 @@ describe('encodeEncryptionContext', () => {
   });
 
   it('rejects non-string values', () => {
-    expect(() => encodeEncryptionContext({ a: 1 } as unknown as Record<string, string>)).toThrow(
-      CryptoInputError,
-    );
+    expect(() => encodeEncryptionContext({ a: 1 } as unknown as Record<string, string>)).toThrow(CryptoInputError);
   });
 
   it('treats __proto__ as an ordinary key', () => {

@@ -17,13 +17,12 @@
  *   OpenSSL refuses, as the vector expects.
  */
 import { createECDH, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KEY_AGREEMENT_ALGORITHMS, PeerPublicKeyError } from './key-agreement.js';
+import { WYCHEPROOF_DIR, wycheproofPresent } from '../../test/helpers/wycheproof.js';
 
-const WYCHEPROOF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', 'shared/wycheproof');
 /** Wycheproof curve name -> node:crypto curve name and field length in bytes. */
 const CURVES: Record<string, { node: string; bytes: number; jwk: string }> = {
   secp256r1: { node: 'prime256v1', bytes: 32, jwk: 'P-256' },
@@ -32,7 +31,7 @@ const CURVES: Record<string, { node: string; bytes: number; jwk: string }> = {
 };
 const FILES = ['ecdh_secp256r1_test.json', 'ecdh_secp384r1_test.json', 'ecdh_secp521r1_test.json'];
 const ECPOINT_FILE = 'ecdh_secp256r1_ecpoint_test.json';
-const present = [...FILES, ECPOINT_FILE].every((f) => existsSync(join(WYCHEPROOF_DIR, f)));
+const present = wycheproofPresent('ECDH', [...FILES, ECPOINT_FILE]);
 
 interface EcdhTest {
   tcId: number;
@@ -65,7 +64,10 @@ function privateKeyFromScalar(curveName: string, scalarHex: string): KeyObject {
   const point = pair.getPublicKey();
   const x = point.subarray(1, 1 + curve.bytes);
   const y = point.subarray(1 + curve.bytes);
-  const key = createPrivateKey({ key: { kty: 'EC', crv: curve.jwk, d: b64url(d), x: b64url(x), y: b64url(y) }, format: 'jwk' });
+  const key = createPrivateKey({
+    key: { kty: 'EC', crv: curve.jwk, d: b64url(d), x: b64url(x), y: b64url(y) },
+    format: 'jwk',
+  });
   privateKeys.set(`${curveName}:${scalarHex}`, key);
   return key;
 }
@@ -118,17 +120,6 @@ describe('KEY_AGREEMENT_ALGORITHMS.ECDH', () => {
     for (const der of refused) expect(() => ecdh.derive(mine, der)).toThrow(PeerPublicKeyError);
   });
 });
-
-if (!present) {
-  if (process.env.CI === 'true') {
-    it('Wycheproof ECDH vectors are present in CI', () => {
-      throw new Error(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}`);
-    });
-  } else {
-    console.warn(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}; skipping ECDH (CI=true makes this fail)`);
-    it.skip(`Wycheproof ECDH vectors not found at ${WYCHEPROOF_DIR}; skipping`, () => undefined);
-  }
-}
 
 const load = (file: string): EcdhVectors => JSON.parse(readFileSync(join(WYCHEPROOF_DIR, file), 'utf8')) as EcdhVectors;
 

@@ -10,9 +10,7 @@ describe('random identifiers', () => {
   });
 
   it('newKeyId is a version 4 UUID', () => {
-    expect(newKeyId()).toMatch(
-      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-    );
+    expect(newKeyId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(newKeyId()).not.toBe(newKeyId());
   });
 

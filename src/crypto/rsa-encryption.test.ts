@@ -11,14 +11,12 @@
  * See docs/wycheproof.md, "RSA-OAEP".
  */
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, publicEncrypt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CiphertextError } from './errors.js';
 import { oaepMaxPlaintext, RSA_OAEP, rsaOaepDecrypt, rsaOaepEncrypt, type OaepParameters } from './rsa-encryption.js';
-
-const WYCHEPROOF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', 'shared/wycheproof');
+import { WYCHEPROOF_DIR, wycheproofPresent } from '../../test/helpers/wycheproof.js';
 
 /** Each Wycheproof file and the KMS algorithm whose OAEP parameters it exercises. */
 const FILES: ReadonlyArray<{ file: string; algorithm: string; keySize: number }> = [
@@ -27,7 +25,10 @@ const FILES: ReadonlyArray<{ file: string; algorithm: string; keySize: number }>
   { file: 'rsa_oaep_3072_sha256_mgf1sha256_test.json', algorithm: 'RSAES_OAEP_SHA_256', keySize: 3072 },
   { file: 'rsa_oaep_4096_sha256_mgf1sha256_test.json', algorithm: 'RSAES_OAEP_SHA_256', keySize: 4096 },
 ];
-const present = FILES.every(({ file }) => existsSync(join(WYCHEPROOF_DIR, file)));
+const present = wycheproofPresent(
+  'RSA-OAEP',
+  FILES.map(({ file }) => file),
+);
 
 interface OaepTest {
   tcId: number;
@@ -48,17 +49,6 @@ interface OaepGroup {
 
 const hex = (s: string): Buffer => Buffer.from(s, 'hex');
 const WYCHEPROOF_HASH: Record<string, OaepParameters['hash']> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256' };
-
-if (!present) {
-  if (process.env.CI === 'true') {
-    it('Wycheproof RSA-OAEP vectors are present in CI', () => {
-      throw new Error(`Wycheproof RSA-OAEP vectors not found at ${WYCHEPROOF_DIR}`);
-    });
-  } else {
-    console.warn(`Wycheproof RSA-OAEP vectors not found at ${WYCHEPROOF_DIR}; skipping (CI=true makes this fail)`);
-    it.skip(`Wycheproof RSA-OAEP vectors not found at ${WYCHEPROOF_DIR}; skipping`, () => undefined);
-  }
-}
 
 describe.runIf(present)('Wycheproof RSA-OAEP decrypt', () => {
   for (const { file, algorithm, keySize } of FILES) {

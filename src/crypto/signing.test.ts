@@ -7,9 +7,8 @@
  * Absent vectors skip the suite locally and fail it in CI.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
@@ -23,10 +22,9 @@ import {
   type MessageType,
   type SigningPublicKey,
 } from './signing.js';
+import { WYCHEPROOF_DIR, wycheproofPresent } from '../../test/helpers/wycheproof.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const WYCHEPROOF_DIR = resolve(repoRoot, '../shared/wycheproof');
-const present = existsSync(join(WYCHEPROOF_DIR, 'ecdsa_secp256r1_sha256_test.json'));
+const present = wycheproofPresent('signature', ['ecdsa_secp256r1_sha256_test.json']);
 
 interface SigTest {
   tcId: number;
@@ -53,17 +51,6 @@ const HASH: Record<string, 'sha256' | 'sha384' | 'sha512'> = {
   'SHA-384': 'sha384',
   'SHA-512': 'sha512',
 };
-
-if (!present) {
-  if (process.env.CI === 'true') {
-    it('Wycheproof vectors are present in CI', () => {
-      throw new Error(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}`);
-    });
-  } else {
-    console.warn(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}; skipping (CI=true makes this fail)`);
-    it.skip(`Wycheproof vectors not found at ${WYCHEPROOF_DIR}; skipping`, () => undefined);
-  }
-}
 
 function nodePublicKey(group: SigGroup): SigningPublicKey {
   return signingPublicKey(createPublicKey({ key: hex(group.publicKeyDer!), format: 'der', type: 'spki' }));

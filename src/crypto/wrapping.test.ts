@@ -59,12 +59,8 @@ describe('aesGcmSeal / aesGcmOpen', () => {
   });
 
   it('fails under other associated data (a blob copied to another record)', () => {
-    expect(() => aesGcmOpen(key, blob, wrappingAad('key-material', arn, 'b'.repeat(64)))).toThrow(
-      UnwrapError,
-    );
-    expect(() =>
-      aesGcmOpen(key, blob, wrappingAad('access-key-secret', arn, 'a'.repeat(64))),
-    ).toThrow(UnwrapError);
+    expect(() => aesGcmOpen(key, blob, wrappingAad('key-material', arn, 'b'.repeat(64)))).toThrow(UnwrapError);
+    expect(() => aesGcmOpen(key, blob, wrappingAad('access-key-secret', arn, 'a'.repeat(64)))).toThrow(UnwrapError);
     expect(() => aesGcmOpen(key, blob, Buffer.alloc(0))).toThrow(UnwrapError);
   });
 
@@ -80,8 +76,7 @@ describe('aesGcmSeal / aesGcmOpen', () => {
         expect(() => aesGcmOpen(key, t, aad)).toThrow(UnwrapError);
       }
     }
-    for (let n = 0; n < blob.length; n++)
-      expect(() => aesGcmOpen(key, blob.subarray(0, n), aad)).toThrow(UnwrapError);
+    for (let n = 0; n < blob.length; n++) expect(() => aesGcmOpen(key, blob.subarray(0, n), aad)).toThrow(UnwrapError);
   });
 
   it('requires a 32-byte key', () => {
