@@ -106,6 +106,14 @@ const DIGEST_INFO_PREFIX: Record<DigestName, Buffer> = {
   sha512: Buffer.from('3051300d060960864801650304020305000440', 'hex'),
 };
 
+/**
+ * An RSA signature is exactly k octets (RFC 8017 §8.1.2 and §8.2.2 step 1): OpenSSL would read a
+ * shorter one as a number with leading zeros and accept it.
+ */
+function hasModulusLength(publicKey: KeyObject, signature: Buffer): boolean {
+  return signature.length === Math.ceil(modulusBits(publicKey) / 8);
+}
+
 function modulusBits(key: KeyObject): number {
   const bits = key.asymmetricKeyDetails?.modulusLength;
   if (!bits) throw new Error('not an RSA key');
@@ -192,9 +200,7 @@ function rsaPss(name: string, digest: DigestName): SigningAlgorithm {
     },
     verify(key, message, signature, messageType) {
       const publicKey = need(key.keyObject, 'public key');
-      // Exactly k octets (RFC 8017 §8.1.2 and §8.2.2 step 1): OpenSSL would read a shorter
-      // signature as a number with leading zeros and accept it.
-      if (signature.length !== Math.ceil(modulusBits(publicKey) / 8)) return false;
+      if (!hasModulusLength(publicKey, signature)) return false;
       return safely(() => {
         if (messageType === 'RAW') {
           return nodeVerify(
@@ -231,9 +237,7 @@ function rsaPkcs1(name: string, digest: DigestName): SigningAlgorithm {
     },
     verify(key, message, signature, messageType) {
       const publicKey = need(key.keyObject, 'public key');
-      // Exactly k octets (RFC 8017 §8.1.2 and §8.2.2 step 1): OpenSSL would read a shorter
-      // signature as a number with leading zeros and accept it.
-      if (signature.length !== Math.ceil(modulusBits(publicKey) / 8)) return false;
+      if (!hasModulusLength(publicKey, signature)) return false;
       return safely(() => {
         if (messageType === 'RAW') {
           return nodeVerify(digest, message, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);

@@ -13,10 +13,6 @@ export class KmsError extends Error {
   }
 }
 
-export function kmsError(code: string, message: string): KmsError {
-  return new KmsError(code, message);
-}
-
 export const isKmsError = (e: unknown): e is KmsError => e instanceof KmsError;
 
 /** Fixed message for every failure to decrypt symmetric ciphertext (DESIGN: one message, no oracle). */

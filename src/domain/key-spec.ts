@@ -1,7 +1,7 @@
 /**
  * The key-spec table (STYLE rule 3): each KeySpec's usages, algorithms per usage, and what it can
  * do. A new spec is one new row. `available` marks the specs this build can create; the others are
- * listed so validation and messages follow AWS, and arrive with the asymmetric-keys issue.
+ * listed so validation and messages follow AWS.
  */
 
 export interface KeySpecRow {
@@ -14,11 +14,8 @@ export interface KeySpecRow {
   rotatable: boolean;
   /** Can be created in a custom (HSM) key store. */
   hsm: boolean;
-  /**
-   * What this build can create: true for every usage of the row, or the KeyUsage values built so
-   * far (a spec whose usages arrive separately, e.g. the NIST curves' KEY_AGREEMENT and SIGN_VERIFY).
-   */
-  available: boolean | readonly string[];
+  /** This build can create keys of the spec (with any of its usages). */
+  available: boolean;
   /**
    * Partitions where AWS offers the spec: SM2 only in China ("The SM2 key spec is only available
    * in China Regions"), ML-KEM everywhere but China. Absent: every partition.
@@ -32,11 +29,6 @@ export function offeredIn(row: KeySpecRow, partition: string): boolean {
   if (!p) return true;
   if (p.only && !p.only.includes(partition)) return false;
   return !p.except?.includes(partition);
-}
-
-/** Whether this build can create a key of `row`'s spec with `usage`. */
-export function canCreate(row: KeySpecRow, usage: string): boolean {
-  return row.available === true || (Array.isArray(row.available) && row.available.includes(usage));
 }
 
 const RSA_ALGS = {
@@ -53,7 +45,14 @@ const RSA_ALGS = {
 } as const;
 
 function rsa(spec: string): KeySpecRow {
-  return { spec, usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'], algorithms: RSA_ALGS, rotatable: false, hsm: false, available: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'] };
+  return {
+    spec,
+    usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
+    algorithms: RSA_ALGS,
+    rotatable: false,
+    hsm: false,
+    available: true,
+  };
 }
 
 function nist(spec: string, ecdsa: string): KeySpecRow {
@@ -63,12 +62,19 @@ function nist(spec: string, ecdsa: string): KeySpecRow {
     algorithms: { SIGN_VERIFY: [ecdsa], KEY_AGREEMENT: ['ECDH'] },
     rotatable: false,
     hsm: false,
-    available: ['KEY_AGREEMENT', 'SIGN_VERIFY'],
+    available: true,
   };
 }
 
 function hmac(spec: string, alg: string): KeySpecRow {
-  return { spec, usages: ['GENERATE_VERIFY_MAC'], algorithms: { GENERATE_VERIFY_MAC: [alg] }, rotatable: false, hsm: false, available: true };
+  return {
+    spec,
+    usages: ['GENERATE_VERIFY_MAC'],
+    algorithms: { GENERATE_VERIFY_MAC: [alg] },
+    rotatable: false,
+    hsm: false,
+    available: true,
+  };
 }
 
 /** ML-KEM (FIPS 203): one usage, one algorithm; not rotatable, like every asymmetric spec. */
@@ -85,7 +91,14 @@ function mlkem(spec: string): KeySpecRow {
 }
 
 function mldsa(spec: string): KeySpecRow {
-  return { spec, usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] }, rotatable: false, hsm: false, available: true };
+  return {
+    spec,
+    usages: ['SIGN_VERIFY'],
+    algorithms: { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] },
+    rotatable: false,
+    hsm: false,
+    available: true,
+  };
 }
 
 export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
@@ -104,7 +117,14 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
     nist('ECC_NIST_P256', 'ECDSA_SHA_256'),
     nist('ECC_NIST_P384', 'ECDSA_SHA_384'),
     nist('ECC_NIST_P521', 'ECDSA_SHA_512'),
-    { spec: 'ECC_SECG_P256K1', usages: ['SIGN_VERIFY'], algorithms: { SIGN_VERIFY: ['ECDSA_SHA_256'] }, rotatable: false, hsm: false, available: true },
+    {
+      spec: 'ECC_SECG_P256K1',
+      usages: ['SIGN_VERIFY'],
+      algorithms: { SIGN_VERIFY: ['ECDSA_SHA_256'] },
+      rotatable: false,
+      hsm: false,
+      available: true,
+    },
     {
       spec: 'ECC_NIST_EDWARDS25519',
       usages: ['SIGN_VERIFY'],
@@ -136,7 +156,10 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
 );
 
 /** The algorithm lists DescribeKey shows for a key of this spec and usage. */
-export function describeAlgorithms(spec: string, usage: string): {
+export function describeAlgorithms(
+  spec: string,
+  usage: string,
+): {
   EncryptionAlgorithms?: string[];
   SigningAlgorithms?: string[];
   MacAlgorithms?: string[];

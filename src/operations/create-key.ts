@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { canCreate, KEY_SPECS, keyArn, KmsError, offeredIn, partitionOf, type KeyRecord } from '../domain/index.js';
+import { KEY_SPECS, keyArn, KmsError, offeredIn, partitionOf, type KeyRecord } from '../domain/index.js';
 import { defaultKeyPolicy } from '../policy/index.js';
 import { checkKeyPolicy } from './key-policy.js';
 import { keyMetadata } from './metadata.js';
@@ -26,13 +26,16 @@ export const CreateKey = defineOperation({
       throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported in this Region`);
     }
     if (!input.KeyUsage && keySpec !== 'SYMMETRIC_DEFAULT') {
-      throw new KmsError('ValidationException', 'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.');
+      throw new KmsError(
+        'ValidationException',
+        'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
+      );
     }
     const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
     if (!row.usages.includes(keyUsage)) {
       throw new KmsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
     }
-    if (!canCreate(row, keyUsage)) {
+    if (!row.available) {
       throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported by this server yet.`);
     }
     const origin = input.Origin ?? 'AWS_KMS';
@@ -40,7 +43,10 @@ export const CreateKey = defineOperation({
       throw new KmsError('UnsupportedOperationException', `Origin ${origin} is not supported by this server yet.`);
     }
     if (input.CustomKeyStoreId) {
-      throw new KmsError('CustomKeyStoreNotFoundException', `Custom key store ${input.CustomKeyStoreId} does not exist.`);
+      throw new KmsError(
+        'CustomKeyStoreNotFoundException',
+        `Custom key store ${input.CustomKeyStoreId} does not exist.`,
+      );
     }
     if (input.MultiRegion === true) {
       throw new KmsError('UnsupportedOperationException', 'Multi-Region keys are not supported by this server yet.');
