@@ -1,5 +1,5 @@
 /** Key-agreement keys end to end: CreateKey, DescribeKey, GetPublicKey and DeriveSharedSecret. */
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
 import {
   CreateKeyCommand,
   DeriveSharedSecretCommand,
@@ -52,7 +52,12 @@ describe.each(CURVES)('$spec KEY_AGREEMENT keys', ({ spec, curve, bytes: fieldBy
 
   it('are described as AWS describes them', async () => {
     const m = (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata;
-    expect(m).toMatchObject({ KeySpec: spec, KeyUsage: 'KEY_AGREEMENT', KeyAgreementAlgorithms: ['ECDH'], Origin: 'AWS_KMS' });
+    expect(m).toMatchObject({
+      KeySpec: spec,
+      KeyUsage: 'KEY_AGREEMENT',
+      KeyAgreementAlgorithms: ['ECDH'],
+      Origin: 'AWS_KMS',
+    });
     expect(m?.SigningAlgorithms).toBeUndefined();
     expect(m?.EncryptionAlgorithms).toBeUndefined();
     expect(m?.MacAlgorithms).toBeUndefined();
@@ -68,7 +73,9 @@ describe.each(CURVES)('$spec KEY_AGREEMENT keys', ({ spec, curve, bytes: fieldBy
     expect(out.KeyAgreementAlgorithm).toBe('ECDH');
     expect(out.KeyOrigin).toBe('AWS_KMS');
 
-    const { PublicKey, KeyAgreementAlgorithms, KeyUsage } = await kms.send(new GetPublicKeyCommand({ KeyId: key.KeyId }));
+    const { PublicKey, KeyAgreementAlgorithms, KeyUsage } = await kms.send(
+      new GetPublicKeyCommand({ KeyId: key.KeyId }),
+    );
     expect(KeyUsage).toBe('KEY_AGREEMENT');
     expect(KeyAgreementAlgorithms).toEqual(['ECDH']);
     const kmsPublic = createPublicKey({ key: Buffer.from(PublicKey!), format: 'der', type: 'spki' });
@@ -113,13 +120,19 @@ describe('DeriveSharedSecret errors', () => {
   it('refuses keys of another usage', async () => {
     const symmetric = await newKey(kms);
     await expectKmsError(
-      kms.send(new DeriveSharedSecretCommand({ KeyId: symmetric.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer })),
+      kms.send(
+        new DeriveSharedSecretCommand({ KeyId: symmetric.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }),
+      ),
       'InvalidKeyUsageException',
       `${symmetric.Arn} key usage is ENCRYPT_DECRYPT which is not valid for DeriveSharedSecret.`,
     );
-    const { KeyMetadata: signing } = await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }));
+    const { KeyMetadata: signing } = await kms.send(
+      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
+    );
     await expectKmsError(
-      kms.send(new DeriveSharedSecretCommand({ KeyId: signing!.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer })),
+      kms.send(
+        new DeriveSharedSecretCommand({ KeyId: signing!.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }),
+      ),
       'InvalidKeyUsageException',
       `${signing!.Arn} key usage is SIGN_VERIFY which is not valid for DeriveSharedSecret.`,
     );
@@ -128,7 +141,11 @@ describe('DeriveSharedSecret errors', () => {
   it('refuses an unknown algorithm as the model says', async () => {
     await expectKmsError(
       kms.send(
-        new DeriveSharedSecretCommand({ KeyId: key.KeyId, KeyAgreementAlgorithm: 'INVALID' as KeyAgreementAlgorithmSpec, PublicKey: peer }),
+        new DeriveSharedSecretCommand({
+          KeyId: key.KeyId,
+          KeyAgreementAlgorithm: 'INVALID' as KeyAgreementAlgorithmSpec,
+          PublicKey: peer,
+        }),
       ),
       'ValidationException',
       "1 validation error detected: Value 'INVALID' at 'keyAgreementAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [ECDH]",
@@ -137,13 +154,25 @@ describe('DeriveSharedSecret errors', () => {
 
   it('honours DryRun, refuses Recipient and a disabled key', async () => {
     await expectKmsError(
-      kms.send(new DeriveSharedSecretCommand({ KeyId: key.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer, DryRun: true })),
+      kms.send(
+        new DeriveSharedSecretCommand({
+          KeyId: key.KeyId,
+          KeyAgreementAlgorithm: 'ECDH',
+          PublicKey: peer,
+          DryRun: true,
+        }),
+      ),
       'DryRunOperationException',
       'The request would have succeeded, but the DryRun option is set.',
     );
     await expectKmsError(
       kms.send(
-        new DeriveSharedSecretCommand({ KeyId: key.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: bytes('bad'), DryRun: true }),
+        new DeriveSharedSecretCommand({
+          KeyId: key.KeyId,
+          KeyAgreementAlgorithm: 'ECDH',
+          PublicKey: bytes('bad'),
+          DryRun: true,
+        }),
       ),
       'ValidationException',
       EMPTY_MESSAGE,
@@ -163,7 +192,9 @@ describe('DeriveSharedSecret errors', () => {
     const disabled = await agreementKey('ECC_NIST_P384');
     await kms.send(new DisableKeyCommand({ KeyId: disabled.KeyId }));
     await expectKmsError(
-      kms.send(new DeriveSharedSecretCommand({ KeyId: disabled.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer })),
+      kms.send(
+        new DeriveSharedSecretCommand({ KeyId: disabled.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peer }),
+      ),
       'DisabledException',
       `${disabled.Arn} is disabled.`,
     );
@@ -181,6 +212,81 @@ describe('DeriveSharedSecret errors', () => {
 
   it('key-agreement keys do not rotate', async () => {
     await expectKmsError(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })), 'UnsupportedOperationException');
-    await expectKmsError(kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })), 'UnsupportedOperationException', EMPTY_MESSAGE);
+    await expectKmsError(
+      kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })),
+      'UnsupportedOperationException',
+      EMPTY_MESSAGE,
+    );
+  });
+});
+
+describe('SM2 KEY_AGREEMENT keys in the China regions', () => {
+  let china: KMSClient;
+  let key: KeyMetadata;
+  beforeAll(async () => {
+    china = t.client({ region: 'cn-north-1' });
+    const { KeyMetadata } = await china.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'KEY_AGREEMENT' }));
+    key = KeyMetadata!;
+  });
+
+  it('are created and described with ECDH', async () => {
+    expect(key.Arn).toMatch(/^arn:aws-cn:kms:cn-north-1:\d{12}:key\//);
+    expect(key).toMatchObject({ KeySpec: 'SM2', KeyUsage: 'KEY_AGREEMENT', KeyAgreementAlgorithms: ['ECDH'] });
+  });
+
+  it('derive the ECDH shared secret on the SM2 curve, as a local ECDH does', async () => {
+    // node:crypto will not diffieHellman keys it loads on the SM2 curve; an ECDH object will.
+    const peer = createECDH('SM2');
+    const SM2_SPKI_PREFIX = '3059301306072a8648ce3d020106082a811ccf5501822d034200';
+    const peerSpki = Buffer.from(SM2_SPKI_PREFIX + peer.generateKeys('hex'), 'hex');
+    const out = await china.send(
+      new DeriveSharedSecretCommand({ KeyId: key.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: peerSpki }),
+    );
+    const { PublicKey } = await china.send(new GetPublicKeyCommand({ KeyId: key.KeyId }));
+    // SPKI: id-ecPublicKey (1.2.840.10045.2.1) on the SM2 curve (1.2.156.10197.1.301).
+    const spki = Buffer.from(PublicKey!);
+    expect(spki.subarray(0, 26).toString('hex')).toBe(SM2_SPKI_PREFIX);
+    const local = peer.computeSecret(spki.subarray(26));
+    expect(local).toHaveLength(32);
+    expect(Buffer.from(out.SharedSecret!)).toEqual(local);
+
+    const compressed = Buffer.from(
+      '3039301306072a8648ce3d020106082a811ccf5501822d032200' + peer.getPublicKey('hex', 'compressed'),
+      'hex',
+    );
+    const again = await china.send(
+      new DeriveSharedSecretCommand({ KeyId: key.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey: compressed }),
+    );
+    expect(Buffer.from(again.SharedSecret!)).toEqual(local);
+
+    const offCurve = Buffer.from(peerSpki);
+    offCurve[offCurve.length - 1]! ^= 1;
+    for (const PublicKey of [
+      spkiOf('prime256v1').spki,
+      offCurve,
+      peerSpki.subarray(0, -1),
+      Buffer.concat([peerSpki, Buffer.from([0])]),
+    ]) {
+      await expectKmsError(
+        china.send(new DeriveSharedSecretCommand({ KeyId: key.KeyId, KeyAgreementAlgorithm: 'ECDH', PublicKey })),
+        'ValidationException',
+        EMPTY_MESSAGE,
+      );
+    }
+  });
+
+  it('are refused outside China; SM2 signing and encryption keys are not built', async () => {
+    await expectKmsError(
+      kms.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: 'KEY_AGREEMENT' })),
+      'UnsupportedOperationException',
+      'KeySpec SM2 is not supported in this Region',
+    );
+    for (const usage of ['SIGN_VERIFY', 'ENCRYPT_DECRYPT'] as const) {
+      await expectKmsError(
+        china.send(new CreateKeyCommand({ KeySpec: 'SM2', KeyUsage: usage })),
+        'UnsupportedOperationException',
+        `KeyUsage ${usage} with KeySpec SM2 is not supported by this server yet.`,
+      );
+    }
   });
 });

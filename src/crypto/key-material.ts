@@ -62,6 +62,7 @@ export const MATERIAL_GENERATORS: Readonly<Record<string, Generator>> = {
   ECC_NIST_P521: ec('secp521r1'),
   ECC_SECG_P256K1: ec('secp256k1'),
   ECC_NIST_EDWARDS25519: ed25519,
+  SM2: ec('SM2'),
   ML_DSA_44: random(32),
   ML_DSA_65: random(32),
   ML_DSA_87: random(32),

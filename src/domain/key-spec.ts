@@ -14,8 +14,10 @@ export interface KeySpecRow {
   rotatable: boolean;
   /** Can be created in a custom (HSM) key store. */
   hsm: boolean;
-  /** This build can create keys of the spec (with any of its usages). */
+  /** This build can create keys of the spec (with the usages not in `unbuiltUsages`). */
   available: boolean;
+  /** Usages AWS offers for the spec that this build cannot create keys for yet. */
+  unbuiltUsages?: readonly string[];
   /**
    * Partitions where AWS offers the spec: SM2 only in China ("The SM2 key spec is only available
    * in China Regions"), ML-KEM everywhere but China. Absent: every partition.
@@ -149,7 +151,10 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
       algorithms: { ENCRYPT_DECRYPT: ['SM2PKE'], SIGN_VERIFY: ['SM2DSA'], KEY_AGREEMENT: ['ECDH'] },
       rotatable: false,
       hsm: false,
-      available: false,
+      available: true,
+      // Key agreement is ECDH on the SM2 curve, which node:crypto has. SM2DSA and SM2PKE are not
+      // reachable through node:crypto (docs/operations.md, "SM2").
+      unbuiltUsages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
       partitions: { only: ['aws-cn'] },
     },
   ].map((row) => [row.spec, row as KeySpecRow]),

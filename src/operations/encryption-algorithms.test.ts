@@ -7,7 +7,8 @@ const keyOf = (keySpec: string): KeyRecord => ({ keySpec, keyUsage: 'ENCRYPT_DEC
 describe('the encryption-algorithm table', () => {
   it('has a row for every algorithm a creatable ENCRYPT_DECRYPT key spec offers', () => {
     for (const row of Object.values(KEY_SPECS)) {
-      if (!row.available || !row.usages.includes('ENCRYPT_DECRYPT')) continue;
+      if (!row.available || !row.usages.includes('ENCRYPT_DECRYPT') || row.unbuiltUsages?.includes('ENCRYPT_DECRYPT'))
+        continue;
       for (const name of row.algorithms.ENCRYPT_DECRYPT ?? []) {
         expect(ENCRYPTION_ALGORITHMS[name]?.name, `${row.spec} ${name}`).toBe(name);
       }
