@@ -13,16 +13,16 @@
  *   BENCH_SAMPLE       encrypts under random keys after creating them (default 2000)
  *   BENCH_OPS          comma list of Encrypt,Decrypt,GenerateDataKey (default all)
  *   BENCH_CONCURRENCY  comma list (default 1,16,64)
- *   BENCH_CPU_PROF     directory: run the throughput Trent under `node --cpu-prof` writing there
+ *   BENCH_CPU_PROF     directory: run the Trents under `node --cpu-prof` writing there
  *   BENCH_PRIMITIVES   0 skips the signing and MAC section (Sign, Verify, GenerateMac against the
  *                      same primitive called directly in one process, at concurrency 16)
  */
-import { constants, createHmac, generateKeyPairSync, randomBytes, randomInt, sign, verify, type KeyObject } from 'node:crypto';
-import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js';
+import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DIRECT_PRIMITIVES, MESSAGE_BYTES, type PrimitiveName } from './primitives.js';
 import { SigV4JsonClient, type Credentials } from './sigv4-client.js';
 import {
   freePort,
@@ -92,9 +92,13 @@ async function startTrent(label: string, logDir: string, extraNodeArgs: string[]
   return { child, port, dataDir, credentials: { accessKeyId: raw.accessKeyId, secretAccessKey: raw.secretAccessKey } };
 }
 
-async function startCeiling(logDir: string): Promise<{ child: Child; port: number }> {
+async function startCeiling(logDir: string, primitive?: PrimitiveName): Promise<{ child: Child; port: number }> {
   const port = await freePort();
-  const child = startChild('ceiling', ['--import', 'tsx', CEILING, String(port)], logDir);
+  const child = startChild(
+    `ceiling${primitive ? `-${primitive}` : ''}`,
+    ['--import', 'tsx', CEILING, String(port), ...(primitive ? [primitive] : [])],
+    logDir,
+  );
   await waitHealthy(child, port);
   return { child, port };
 }
@@ -216,7 +220,8 @@ const mib = (m: Memory): string => `VmRSS ${fmt(m.rssMiB)} MiB, VmHWM ${fmt(m.hw
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
+  const line = (cells: string[]) =>
+    '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
   const sep = '|' + widths.map((w, i) => (i < 2 ? '-'.repeat(w + 1) + '-' : '-'.repeat(w + 1) + ':')).join('|') + '|';
   return [line(header), sep, ...rows.map(line)].join('\n');
 }
@@ -230,7 +235,10 @@ async function throughput(logDir: string): Promise<void> {
   const { KeyMetadata } = await setup.json<{ KeyMetadata: { KeyId: string } }>('CreateKey', { Description: 'bench' });
   const keyId = KeyMetadata.KeyId;
   const plaintext = randomBytes(1024).toString('base64');
-  const { CiphertextBlob } = await setup.json<{ CiphertextBlob: string }>('Encrypt', { KeyId: keyId, Plaintext: plaintext });
+  const { CiphertextBlob } = await setup.json<{ CiphertextBlob: string }>('Encrypt', {
+    KeyId: keyId,
+    Plaintext: plaintext,
+  });
   setup.close();
 
   const inputs: Record<Operation, () => unknown> = {
@@ -258,7 +266,9 @@ async function throughput(logDir: string): Promise<void> {
       const ks: CellResult[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         ts.push(await runCell(trent.child.pid, trent.port, trent.credentials, op, inputs[op], c, WARMUP_MS, roundMs));
-        ks.push(await runCell(ceiling.child.pid, ceiling.port, trent.credentials, op, inputs[op], c, WARMUP_MS, roundMs));
+        ks.push(
+          await runCell(ceiling.child.pid, ceiling.port, trent.credentials, op, inputs[op], c, WARMUP_MS, roundMs),
+        );
       }
       const t = medianCell(ts);
       const k = medianCell(ks);
@@ -283,7 +293,24 @@ async function throughput(logDir: string): Promise<void> {
     }
   }
   console.log('');
-  console.log(table(['operation', 'conc', 'ops/s', 'p50 ms', 'p99 ms', 'ceiling ops/s', 'ceiling p99', 'ratio', 'trent CPU µs/op', 'ceiling CPU µs/op', 'errors'], rows));
+  console.log(
+    table(
+      [
+        'operation',
+        'conc',
+        'ops/s',
+        'p50 ms',
+        'p99 ms',
+        'ceiling ops/s',
+        'ceiling p99',
+        'ratio',
+        'trent CPU µs/op',
+        'ceiling CPU µs/op',
+        'errors',
+      ],
+      rows,
+    ),
+  );
   for (const e of errorsSeen) console.log(`  ! ${e}`);
   console.log('');
   if (goal) {
@@ -328,7 +355,10 @@ async function memory(logDir: string): Promise<void> {
     );
 
     const plaintext = randomBytes(1024).toString('base64');
-    const sample = Array.from({ length: Math.min(SAMPLE, keyIds.length ? SAMPLE : 0) }, () => keyIds[randomInt(keyIds.length)]!);
+    const sample = Array.from(
+      { length: Math.min(SAMPLE, keyIds.length ? SAMPLE : 0) },
+      () => keyIds[randomInt(keyIds.length)]!,
+    );
     const encStart = Date.now();
     await pool(sample, 32, (keyId) => client.json('Encrypt', { KeyId: keyId, Plaintext: plaintext }));
     const encSecs = (Date.now() - encStart) / 1000;
@@ -369,13 +399,11 @@ interface PrimitiveCase {
   keyUsage: string;
   operation: 'Sign' | 'Verify' | 'GenerateMac';
   input: (keyId: string, message: string, signature: string) => unknown;
-  /** The same primitive, directly: a fresh local key of the same kind. */
-  direct: () => () => void;
+  /** The same primitive, directly (bench/primitives.ts). */
+  primitive: PrimitiveName;
 }
 
-const MESSAGE = randomBytes(1024);
-const local = (type: 'ec' | 'rsa' | 'ed25519', opts: object): KeyObject =>
-  generateKeyPairSync(type as 'ec', opts as { namedCurve: string }).privateKey;
+const MESSAGE = randomBytes(MESSAGE_BYTES);
 
 const PRIMITIVE_CASES: PrimitiveCase[] = [
   {
@@ -384,10 +412,7 @@ const PRIMITIVE_CASES: PrimitiveCase[] = [
     keyUsage: 'SIGN_VERIFY',
     operation: 'Sign',
     input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' }),
-    direct: () => {
-      const key = local('ec', { namedCurve: 'prime256v1' });
-      return () => sign('sha256', MESSAGE, key);
-    },
+    primitive: 'ecdsa-p256-sign',
   },
   {
     label: 'Sign RSA-2048 PSS',
@@ -395,10 +420,7 @@ const PRIMITIVE_CASES: PrimitiveCase[] = [
     keyUsage: 'SIGN_VERIFY',
     operation: 'Sign',
     input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'RSASSA_PSS_SHA_256', MessageType: 'RAW' }),
-    direct: () => {
-      const key = local('rsa', { modulusLength: 2048 });
-      return () => sign('sha256', MESSAGE, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
-    },
+    primitive: 'rsa2048-pss-sign',
   },
   {
     label: 'Sign Ed25519',
@@ -406,10 +428,7 @@ const PRIMITIVE_CASES: PrimitiveCase[] = [
     keyUsage: 'SIGN_VERIFY',
     operation: 'Sign',
     input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'ED25519_SHA_512', MessageType: 'RAW' }),
-    direct: () => {
-      const key = local('ed25519', {});
-      return () => sign(null, MESSAGE, key);
-    },
+    primitive: 'ed25519-sign',
   },
   {
     label: 'Sign ML-DSA-65',
@@ -417,22 +436,21 @@ const PRIMITIVE_CASES: PrimitiveCase[] = [
     keyUsage: 'SIGN_VERIFY',
     operation: 'Sign',
     input: (KeyId, Message) => ({ KeyId, Message, SigningAlgorithm: 'ML_DSA_SHAKE_256', MessageType: 'RAW' }),
-    direct: () => {
-      const { secretKey } = ml_dsa65.keygen(randomBytes(32));
-      return () => ml_dsa65.sign(MESSAGE, secretKey);
-    },
+    primitive: 'mldsa65-sign',
   },
   {
     label: 'Verify ECDSA P-256',
     keySpec: 'ECC_NIST_P256',
     keyUsage: 'SIGN_VERIFY',
     operation: 'Verify',
-    input: (KeyId, Message, Signature) => ({ KeyId, Message, Signature, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' }),
-    direct: () => {
-      const key = local('ec', { namedCurve: 'prime256v1' });
-      const signature = sign('sha256', MESSAGE, key);
-      return () => verify('sha256', MESSAGE, key, signature);
-    },
+    input: (KeyId, Message, Signature) => ({
+      KeyId,
+      Message,
+      Signature,
+      SigningAlgorithm: 'ECDSA_SHA_256',
+      MessageType: 'RAW',
+    }),
+    primitive: 'ecdsa-p256-verify',
   },
   {
     label: 'GenerateMac HMAC-SHA-256',
@@ -440,18 +458,17 @@ const PRIMITIVE_CASES: PrimitiveCase[] = [
     keyUsage: 'GENERATE_VERIFY_MAC',
     operation: 'GenerateMac',
     input: (KeyId, Message) => ({ KeyId, Message, MacAlgorithm: 'HMAC_SHA_256' }),
-    direct: () => {
-      const key = randomBytes(32);
-      return () => createHmac('sha256', key).update(MESSAGE).digest();
-    },
+    primitive: 'hmac-sha256',
   },
 ];
 
 /** Sign, Verify and GenerateMac through Trent against the same primitive called directly. */
 async function primitives(logDir: string): Promise<void> {
   console.log('');
-  console.log(`Signing and MAC at concurrency ${PRIMITIVE_CONCURRENCY}, 1 KiB messages, against the primitive called directly in one process`);
-  const trent = await startTrent('primitives', logDir);
+  console.log(
+    `Signing and MAC at concurrency ${PRIMITIVE_CONCURRENCY}, 1 KiB messages, against the primitive called directly in one process`,
+  );
+  const trent = await startTrent('primitives', logDir, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []);
   const setup = new SigV4JsonClient(trent.port, trent.credentials, 1);
   const rows: string[][] = [];
   const misses: string[] = [];
@@ -460,28 +477,110 @@ async function primitives(logDir: string): Promise<void> {
     for (const c of PRIMITIVE_CASES) {
       const created = await setup.call('CreateKey', { KeySpec: c.keySpec, KeyUsage: c.keyUsage });
       if (created.status !== 200) {
-        rows.push([c.label, '-', '-', '-', '-', '-', '-', `not supported: ${created.body.toString('utf8').slice(0, 80)}`]);
+        rows.push([
+          c.label,
+          ...Array<string>(10).fill('-'),
+          `not supported: ${created.body.toString('utf8').slice(0, 80)}`,
+        ]);
         continue;
       }
       const keyId = (JSON.parse(created.body.toString('utf8')) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
       let signature = '';
       if (c.operation === 'Verify') {
-        signature = (await setup.json<{ Signature: string }>('Sign', { KeyId: keyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'RAW' })).Signature;
+        signature = (
+          await setup.json<{ Signature: string }>('Sign', {
+            KeyId: keyId,
+            Message: message,
+            SigningAlgorithm: 'ECDSA_SHA_256',
+            MessageType: 'RAW',
+          })
+        ).Signature;
       }
       const input = () => c.input(keyId, message, signature);
-      await runCell(trent.child.pid, trent.port, trent.credentials, c.operation, input, PRIMITIVE_CONCURRENCY, PRIME_MS, 0);
-      const t = await runCell(trent.child.pid, trent.port, trent.credentials, c.operation, input, PRIMITIVE_CONCURRENCY);
-      const ceiling = directOpsPerSec(c.direct(), Math.max(500, DURATION_MS / 2));
-      const ratio = t.opsPerSec / ceiling;
+      await runCell(
+        trent.child.pid,
+        trent.port,
+        trent.credentials,
+        c.operation,
+        input,
+        PRIMITIVE_CONCURRENCY,
+        PRIME_MS,
+        0,
+      );
+      const t = await runCell(
+        trent.child.pid,
+        trent.port,
+        trent.credentials,
+        c.operation,
+        input,
+        PRIMITIVE_CONCURRENCY,
+      );
+      const direct = directOpsPerSec(DIRECT_PRIMITIVES[c.primitive](MESSAGE), Math.max(500, DURATION_MS / 2));
+      const http = await startCeiling(logDir, c.primitive);
+      let ceiling: CellResult;
+      try {
+        await runCell(
+          http.child.pid,
+          http.port,
+          trent.credentials,
+          c.operation,
+          input,
+          PRIMITIVE_CONCURRENCY,
+          PRIME_MS,
+          0,
+        );
+        ceiling = await runCell(
+          http.child.pid,
+          http.port,
+          trent.credentials,
+          c.operation,
+          input,
+          PRIMITIVE_CONCURRENCY,
+        );
+      } finally {
+        await http.child.stop();
+      }
+      const ratio = t.opsPerSec / direct;
       if (!(ratio >= GOAL_PRIMITIVE_RATIO)) misses.push(c.label);
-      rows.push([c.label, fmt(t.opsPerSec, 0), fmt(t.p50, 2), fmt(t.p99, 2), fmt(ceiling, 0), fmt(ratio, 2), fmt(t.cpuUsPerOp, 0), t.errors ? `${t.errors}: ${t.firstError ?? ''}` : '0']);
+      rows.push([
+        c.label,
+        fmt(t.opsPerSec, 0),
+        fmt(t.p50, 2),
+        fmt(t.p99, 2),
+        fmt(direct, 0),
+        fmt(ratio, 2),
+        fmt(ceiling.opsPerSec, 0),
+        fmt(ceiling.opsPerSec / direct, 2),
+        fmt(t.opsPerSec / ceiling.opsPerSec, 2),
+        fmt(t.cpuUsPerOp, 0),
+        fmt(ceiling.cpuUsPerOp, 0),
+        t.errors || ceiling.errors ? `${t.errors + ceiling.errors}: ${t.firstError ?? ceiling.firstError ?? ''}` : '0',
+      ]);
       process.stderr.write(`  done ${c.label}\n`);
     }
   } finally {
     setup.close();
-    await trent.child.stop();
+    await trent.child.stop(CPU_PROF ? 30_000 : 5000);
   }
-  console.log(table(['primitive', 'ops/s', 'p50 ms', 'p99 ms', 'direct ops/s', 'ratio', 'trent CPU µs/op', 'errors'], rows));
+  console.log(
+    table(
+      [
+        'primitive',
+        'ops/s',
+        'p50 ms',
+        'p99 ms',
+        'direct ops/s',
+        'ratio',
+        'HTTP ceiling ops/s',
+        'HTTP ceiling / direct',
+        'trent / HTTP ceiling',
+        'trent CPU µs/op',
+        'HTTP ceiling CPU µs/op',
+        'errors',
+      ],
+      rows,
+    ),
+  );
   console.log(
     `Goal: each within ${GOAL_PRIMITIVE_RATIO} x the direct primitive at concurrency ${PRIMITIVE_CONCURRENCY}: ` +
       (misses.length ? `MISS (${misses.join(', ')})` : 'PASS'),
@@ -495,13 +594,23 @@ async function main(): Promise<void> {
     `Trent benchmark ${new Date().toISOString()}: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ` +
       `${ROUNDS} interleaved rounds of ${WARMUP_MS} ms warm-up + ${Math.round(DURATION_MS / ROUNDS)} ms per cell and server`,
   );
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   try {
     if (OPS.length && CONCURRENCY.length) await throughput(logDir);
     if (PRIMITIVES) await primitives(logDir);
     if (KEYS > 0) await memory(logDir);
   } finally {
-    console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average at end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     cleanupAll();
   }
 }
