@@ -462,6 +462,18 @@ const PRIMITIVE_CASES: PrimitiveCase[] = [
   },
 ];
 
+/** Primes a server for BENCH_PRIME_MS, then measures one cell at the primitives' concurrency. */
+async function primedCell(
+  pid: number,
+  port: number,
+  credentials: Credentials,
+  operation: string,
+  input: () => unknown,
+): Promise<CellResult> {
+  await runCell(pid, port, credentials, operation, input, PRIMITIVE_CONCURRENCY, PRIME_MS, 0);
+  return runCell(pid, port, credentials, operation, input, PRIMITIVE_CONCURRENCY);
+}
+
 /** Sign, Verify and GenerateMac through Trent against the same primitive called directly. */
 async function primitives(logDir: string): Promise<void> {
   console.log('');
@@ -497,46 +509,12 @@ async function primitives(logDir: string): Promise<void> {
         ).Signature;
       }
       const input = () => c.input(keyId, message, signature);
-      await runCell(
-        trent.child.pid,
-        trent.port,
-        trent.credentials,
-        c.operation,
-        input,
-        PRIMITIVE_CONCURRENCY,
-        PRIME_MS,
-        0,
-      );
-      const t = await runCell(
-        trent.child.pid,
-        trent.port,
-        trent.credentials,
-        c.operation,
-        input,
-        PRIMITIVE_CONCURRENCY,
-      );
+      const t = await primedCell(trent.child.pid, trent.port, trent.credentials, c.operation, input);
       const direct = directOpsPerSec(DIRECT_PRIMITIVES[c.primitive](MESSAGE), Math.max(500, DURATION_MS / 2));
       const http = await startCeiling(logDir, c.primitive);
       let ceiling: CellResult;
       try {
-        await runCell(
-          http.child.pid,
-          http.port,
-          trent.credentials,
-          c.operation,
-          input,
-          PRIMITIVE_CONCURRENCY,
-          PRIME_MS,
-          0,
-        );
-        ceiling = await runCell(
-          http.child.pid,
-          http.port,
-          trent.credentials,
-          c.operation,
-          input,
-          PRIMITIVE_CONCURRENCY,
-        );
+        ceiling = await primedCell(http.child.pid, http.port, trent.credentials, c.operation, input);
       } finally {
         await http.child.stop();
       }

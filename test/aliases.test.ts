@@ -1,5 +1,6 @@
 /** CreateAlias, UpdateAlias, DeleteAlias, ListAliases, and aliases as key identifiers. */
 import {
+  CreateKeyCommand,
   CreateAliasCommand,
   DeleteAliasCommand,
   DescribeKeyCommand,
@@ -341,6 +342,33 @@ describe('ListAliases', () => {
     } while (marker);
     expect(pages).toBe(3);
     expect(seen.sort()).toEqual(['alias/a1', 'alias/a2', 'alias/a3', 'alias/b1', 'alias/b2']);
+  });
+
+  it('answers at most 50 aliases without Limit and at most 100 with any Limit, as AWS documents', async () => {
+    const t = await startTestServer();
+    try {
+      const kms = t.client();
+      const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+      for (let i = 0; i < 120; i++) {
+        await kms.send(
+          new CreateAliasCommand({
+            AliasName: `alias/many-${String(i).padStart(3, '0')}`,
+            TargetKeyId: KeyMetadata!.KeyId,
+          }),
+        );
+      }
+      const byDefault = await kms.send(new ListAliasesCommand({}));
+      expect(byDefault.Aliases).toHaveLength(50);
+      expect(byDefault.Truncated).toBe(true);
+      const capped = await kms.send(new ListAliasesCommand({ Limit: 1000 }));
+      expect(capped.Aliases).toHaveLength(100);
+      expect(capped.Truncated).toBe(true);
+      const rest = await kms.send(new ListAliasesCommand({ Limit: 1000, Marker: capped.NextMarker }));
+      expect(rest.Aliases).toHaveLength(20);
+      expect(rest.Truncated).toBe(false);
+    } finally {
+      await t.stop();
+    }
   });
 
   it('pages a KeyId-filtered list', async () => {

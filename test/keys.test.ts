@@ -323,8 +323,10 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
     expect(out).toMatchObject({ KeyId: key.Arn, KeyState: 'PendingDeletion', PendingWindowInDays: 30 });
     expect(out.DeletionDate?.getTime()).toBe(expected.getTime());
     const m = (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata;
-    expect(m).toMatchObject({ Enabled: false, KeyState: 'PendingDeletion', PendingDeletionWindowInDays: 30 });
+    expect(m).toMatchObject({ Enabled: false, KeyState: 'PendingDeletion' });
     expect(m?.DeletionDate?.getTime()).toBe(expected.getTime());
+    // AWS shows PendingDeletionWindowInDays only for a multi-Region primary in PendingReplicaDeletion.
+    expect(m).not.toHaveProperty('PendingDeletionWindowInDays');
   });
 
   it('accepts the bounds 7 and 30 and refuses the days outside them', async () => {
@@ -358,9 +360,9 @@ describe('ScheduleKeyDeletion and CancelKeyDeletion', () => {
       'KMSInvalidStateException',
       `${key.Arn} is pending deletion.`,
     );
-    expect(
-      (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.PendingDeletionWindowInDays,
-    ).toBe(7);
+    expect((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata?.DeletionDate?.getTime()).toBe(
+      clock.now().getTime() + 7 * DAY,
+    );
   });
 
   it('schedules a disabled key too', async () => {

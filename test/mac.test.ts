@@ -62,7 +62,12 @@ describe.each(SPECS)('$spec keys', ({ spec, algorithm, hash, keyBytes }) => {
 
   it('are described as AWS describes them', async () => {
     const m = (await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata;
-    expect(m).toMatchObject({ KeySpec: spec, CustomerMasterKeySpec: spec, KeyUsage: 'GENERATE_VERIFY_MAC', MacAlgorithms: [algorithm] });
+    expect(m).toMatchObject({
+      KeySpec: spec,
+      CustomerMasterKeySpec: spec,
+      KeyUsage: 'GENERATE_VERIFY_MAC',
+      MacAlgorithms: [algorithm],
+    });
     expect(m?.EncryptionAlgorithms).toBeUndefined();
     expect(m?.SigningAlgorithms).toBeUndefined();
     expect(m?.KeyAgreementAlgorithms).toBeUndefined();
@@ -73,7 +78,9 @@ describe.each(SPECS)('$spec keys', ({ spec, algorithm, hash, keyBytes }) => {
 
   it('GenerateMac computes HMAC with the key material, and VerifyMac accepts it', async () => {
     const message = bytes(`a message for ${spec}`);
-    const generated = await kms.send(new GenerateMacCommand({ KeyId: key.KeyId, Message: message, MacAlgorithm: algorithm }));
+    const generated = await kms.send(
+      new GenerateMacCommand({ KeyId: key.KeyId, Message: message, MacAlgorithm: algorithm }),
+    );
     expect(generated.KeyId).toBe(key.Arn);
     expect(generated.MacAlgorithm).toBe(algorithm);
     const secret = await material(key.Arn!);
@@ -88,7 +95,9 @@ describe.each(SPECS)('$spec keys', ({ spec, algorithm, hash, keyBytes }) => {
 
   it('VerifyMac refuses a MAC of another message, a changed, truncated or extended MAC', async () => {
     const message = bytes('original');
-    const { Mac } = await kms.send(new GenerateMacCommand({ KeyId: key.KeyId, Message: message, MacAlgorithm: algorithm }));
+    const { Mac } = await kms.send(
+      new GenerateMacCommand({ KeyId: key.KeyId, Message: message, MacAlgorithm: algorithm }),
+    );
     const mac = Buffer.from(Mac!);
     const flipped = Buffer.from(mac);
     flipped[0] = (flipped[0] ?? 0) ^ 0x80;
@@ -123,7 +132,12 @@ describe('GenerateMac and VerifyMac errors', () => {
     );
     await expectKmsError(
       kms.send(
-        new VerifyMacCommand({ KeyId: k256.KeyId, Message: bytes('m'), MacAlgorithm: 'HMAC_SHA_512', Mac: Buffer.alloc(64) }),
+        new VerifyMacCommand({
+          KeyId: k256.KeyId,
+          Message: bytes('m'),
+          MacAlgorithm: 'HMAC_SHA_512',
+          Mac: Buffer.alloc(64),
+        }),
       ),
       'InvalidKeyUsageException',
       'Algorithm HMAC_SHA_512 is incompatible with key spec HMAC_256.',
@@ -139,7 +153,12 @@ describe('GenerateMac and VerifyMac errors', () => {
     );
     await expectKmsError(
       kms.send(
-        new VerifyMacCommand({ KeyId: symmetric.KeyId, Message: bytes('m'), MacAlgorithm: 'HMAC_SHA_256', Mac: Buffer.alloc(32) }),
+        new VerifyMacCommand({
+          KeyId: symmetric.KeyId,
+          Message: bytes('m'),
+          MacAlgorithm: 'HMAC_SHA_256',
+          Mac: Buffer.alloc(32),
+        }),
       ),
       'InvalidKeyUsageException',
       `${symmetric.Arn} key usage is ENCRYPT_DECRYPT which is not valid for VerifyMac.`,
@@ -153,35 +172,49 @@ describe('GenerateMac and VerifyMac errors', () => {
 
   it('refuse an unknown algorithm and a message over 4096 bytes, as the model says', async () => {
     await expectKmsError(
-      kms.send(new GenerateMacCommand({ KeyId: k256.KeyId, Message: bytes('m'), MacAlgorithm: 'INVALID' as MacAlgorithmSpec })),
+      kms.send(
+        new GenerateMacCommand({ KeyId: k256.KeyId, Message: bytes('m'), MacAlgorithm: 'INVALID' as MacAlgorithmSpec }),
+      ),
       'ValidationException',
-      /^1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: \[(HMAC_SHA_(224|256|384|512)(, )?){4}\]$/,
+      "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]",
     );
     await expectKmsError(
-      kms.send(new GenerateMacCommand({ KeyId: k256.KeyId, Message: Buffer.alloc(4097), MacAlgorithm: 'HMAC_SHA_256' })),
+      kms.send(
+        new GenerateMacCommand({ KeyId: k256.KeyId, Message: Buffer.alloc(4097), MacAlgorithm: 'HMAC_SHA_256' }),
+      ),
       'ValidationException',
       "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096",
     );
-    const { Mac } = await kms.send(new GenerateMacCommand({ KeyId: k256.KeyId, Message: Buffer.alloc(4096, 1), MacAlgorithm: 'HMAC_SHA_256' }));
+    const { Mac } = await kms.send(
+      new GenerateMacCommand({ KeyId: k256.KeyId, Message: Buffer.alloc(4096, 1), MacAlgorithm: 'HMAC_SHA_256' }),
+    );
     expect(Mac).toHaveLength(32);
   });
 
   it('honour DryRun: the checks run, nothing is returned', async () => {
     const message = bytes('dry');
-    const { Mac } = await kms.send(new GenerateMacCommand({ KeyId: k256.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }));
+    const { Mac } = await kms.send(
+      new GenerateMacCommand({ KeyId: k256.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256' }),
+    );
     const dryRun = 'The request would have succeeded, but the DryRun option is set.';
     await expectKmsError(
-      kms.send(new GenerateMacCommand({ KeyId: k256.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256', DryRun: true })),
+      kms.send(
+        new GenerateMacCommand({ KeyId: k256.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256', DryRun: true }),
+      ),
       'DryRunOperationException',
       dryRun,
     );
     await expectKmsError(
-      kms.send(new VerifyMacCommand({ KeyId: k256.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256', Mac, DryRun: true })),
+      kms.send(
+        new VerifyMacCommand({ KeyId: k256.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256', Mac, DryRun: true }),
+      ),
       'DryRunOperationException',
       dryRun,
     );
     await expectKmsError(
-      kms.send(new GenerateMacCommand({ KeyId: k224.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256', DryRun: true })),
+      kms.send(
+        new GenerateMacCommand({ KeyId: k224.KeyId, Message: message, MacAlgorithm: 'HMAC_SHA_256', DryRun: true }),
+      ),
       'InvalidKeyUsageException',
       'Algorithm HMAC_SHA_256 is incompatible with key spec HMAC_224.',
     );
@@ -190,7 +223,9 @@ describe('GenerateMac and VerifyMac errors', () => {
   it('accept an alias, and refuse a disabled key', async () => {
     const key = await hmacKey('HMAC_384');
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/mac-test', TargetKeyId: key.KeyId }));
-    const viaAlias = await kms.send(new GenerateMacCommand({ KeyId: 'alias/mac-test', Message: bytes('m'), MacAlgorithm: 'HMAC_SHA_384' }));
+    const viaAlias = await kms.send(
+      new GenerateMacCommand({ KeyId: 'alias/mac-test', Message: bytes('m'), MacAlgorithm: 'HMAC_SHA_384' }),
+    );
     expect(viaAlias.KeyId).toBe(key.Arn);
     await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
     await expectKmsError(
@@ -205,7 +240,11 @@ describe('HMAC keys and rotation', () => {
   it('do not rotate: EnableKeyRotation and RotateKeyOnDemand are UnsupportedOperationException', async () => {
     const key = await hmacKey('HMAC_512');
     await expectKmsError(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })), 'UnsupportedOperationException');
-    await expectKmsError(kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })), 'UnsupportedOperationException', EMPTY_MESSAGE);
+    await expectKmsError(
+      kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })),
+      'UnsupportedOperationException',
+      EMPTY_MESSAGE,
+    );
     const status = await kms.send(new GetKeyRotationStatusCommand({ KeyId: key.KeyId }));
     expect(status.KeyRotationEnabled).toBe(false);
   });

@@ -133,7 +133,7 @@ describe('RotateKeyOnDemand', () => {
     for (let i = 1; i <= 3; i++) {
       clock.advance(DAY);
       const out = await kms.send(new RotateKeyOnDemandCommand({ KeyId: i % 2 ? key.KeyId : key.Arn }));
-      expect(out.KeyId).toBe(key.KeyId);
+      expect(out.KeyId).toBe(key.Arn);
       const current = await currentMaterial(key.KeyId!);
       expect(current).toMatch(/^[0-9a-f]{64}$/);
       expect(materials).not.toContain(current);

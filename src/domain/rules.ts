@@ -12,8 +12,11 @@ export const LIMITS = {
   onDemandRotationsPerKey: 25,
   /** Tags per KMS key. */
   tagsPerKey: 50,
-  /** ListKeys/ListAliases/... default page size. */
+  /** ListKeys, ListKeyPolicies, ListKeyRotations default page size. */
   defaultListLimit: 100,
+  /** ListAliases: "between 1 and 100, inclusive ... defaults to 50" (API reference). */
+  aliasListDefault: 50,
+  aliasListMax: 100,
   /** Symmetric Encrypt plaintext. */
   maxPlaintextBytes: 4096,
 } as const;

@@ -8,7 +8,11 @@ import type { KeyRecord } from '../domain/index.js';
 import type { Services } from './types.js';
 
 /** The private key of `key`'s material `materialId` (default: current). */
-export async function privateKeyObject(services: Services, key: KeyRecord, materialId = key.currentMaterialId): Promise<KeyObject> {
+export async function privateKeyObject(
+  services: Services,
+  key: KeyRecord,
+  materialId = key.currentMaterialId,
+): Promise<KeyObject> {
   const parsed = await services.materials.derived(key.arn, materialId, 'private-key', (der) =>
     createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
   );
@@ -16,7 +20,11 @@ export async function privateKeyObject(services: Services, key: KeyRecord, mater
   return parsed;
 }
 
-export async function publicKeyObject(services: Services, key: KeyRecord, materialId = key.currentMaterialId): Promise<KeyObject> {
+export async function publicKeyObject(
+  services: Services,
+  key: KeyRecord,
+  materialId = key.currentMaterialId,
+): Promise<KeyObject> {
   const parsed = await services.materials.derived(key.arn, materialId, 'public-key', (der) =>
     createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })),
   );

@@ -18,7 +18,8 @@ export const CreateAlias = defineOperation({
       creationDate: now,
       lastUpdatedDate: now,
     });
-    if (result === 'exists') throw new KmsError('AlreadyExistsException', `An alias with the name ${arn} already exists`);
+    if (result === 'exists')
+      throw new KmsError('AlreadyExistsException', `An alias with the name ${arn} already exists`);
     return {};
   },
 });

@@ -10,7 +10,10 @@ export const DeleteAlias = defineOperation({
     const accountId = caller.principal.accountId;
     const result = await services.storage.deleteAlias(caller.region, accountId, input.AliasName);
     if (result === 'not-found') {
-      throw new KmsError('NotFoundException', `Alias ${aliasArn(caller.region, accountId, input.AliasName)} is not found.`);
+      throw new KmsError(
+        'NotFoundException',
+        `Alias ${aliasArn(caller.region, accountId, input.AliasName)} is not found.`,
+      );
     }
     return {};
   },

@@ -23,7 +23,12 @@ export const DeriveSharedSecret = defineOperation({
     const peer = Buffer.from(input.PublicKey.buffer, input.PublicKey.byteOffset, input.PublicKey.byteLength);
     try {
       const secret = algorithm.derive(privateKey, peer);
-      return { KeyId: key.arn, SharedSecret: secret, KeyAgreementAlgorithm: name, KeyOrigin: key.origin as DeriveSharedSecretResponse['KeyOrigin'] };
+      return {
+        KeyId: key.arn,
+        SharedSecret: secret,
+        KeyAgreementAlgorithm: name,
+        KeyOrigin: key.origin as DeriveSharedSecretResponse['KeyOrigin'],
+      };
     } catch (e) {
       // AWS answers an unusable peer public key with an empty ValidationException (recorded).
       if (e instanceof PeerPublicKeyError) throw new KmsError('ValidationException', '');

@@ -9,7 +9,10 @@ export const GenerateRandom = defineOperation({
   readOnly: true,
   async run({ input }) {
     if (input.CustomKeyStoreId !== undefined) {
-      throw new KmsError('CustomKeyStoreNotFoundException', `Custom key store ${input.CustomKeyStoreId} does not exist.`);
+      throw new KmsError(
+        'CustomKeyStoreNotFoundException',
+        `Custom key store ${input.CustomKeyStoreId} does not exist.`,
+      );
     }
     refuseRecipient(input);
     if (input.NumberOfBytes === undefined) {

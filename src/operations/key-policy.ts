@@ -8,7 +8,10 @@ export const MAX_KEY_POLICY_BYTES = 32 * 1024;
 
 export function checkKeyPolicy(text: string, caller: Caller, bypassLockoutCheck: boolean | undefined): void {
   if (Buffer.byteLength(text, 'utf8') > MAX_KEY_POLICY_BYTES) {
-    throw new KmsError('LimitExceededException', `The key policy exceeds the maximum size of ${MAX_KEY_POLICY_BYTES} bytes.`);
+    throw new KmsError(
+      'LimitExceededException',
+      `The key policy exceeds the maximum size of ${MAX_KEY_POLICY_BYTES} bytes.`,
+    );
   }
   const checked = validateKeyPolicy(text);
   if (!checked.ok) throw new KmsError('MalformedPolicyDocumentException', checked.message);

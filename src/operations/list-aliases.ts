@@ -7,7 +7,8 @@ export const ListAliases = defineOperation({
   action: 'kms:ListAliases',
   readOnly: true,
   async run({ input, caller, services, useKey }) {
-    const limit = input.Limit ?? LIMITS.defaultListLimit;
+    // The model allows up to 1000; AWS documents at most 100 aliases a page.
+    const limit = Math.min(input.Limit ?? LIMITS.aliasListDefault, LIMITS.aliasListMax);
     const after = decodeMarker('aliases', input.Marker);
     const target = input.KeyId ? await useKey(input.KeyId, { aliases: false, crossAccount: false }) : undefined;
     const { aliases, more } = await services.storage.listAliases(

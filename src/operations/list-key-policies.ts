@@ -8,7 +8,12 @@ export const ListKeyPolicies = defineOperation({
   readOnly: true,
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ input }) {
-    const { page, truncated, nextMarker } = pageArray('policies', ['default'], input.Limit ?? LIMITS.defaultListLimit, input.Marker);
+    const { page, truncated, nextMarker } = pageArray(
+      'policies',
+      ['default'],
+      input.Limit ?? LIMITS.defaultListLimit,
+      input.Marker,
+    );
     return { PolicyNames: page, Truncated: truncated, ...(nextMarker ? { NextMarker: nextMarker } : {}) };
   },
 });

@@ -18,7 +18,12 @@ export const ListKeyRotations = defineOperation({
       KeyMaterialState: m.materialId === key.currentMaterialId ? ('CURRENT' as const) : ('NON_CURRENT' as const),
       ...(m.rotationType ? { RotationDate: m.createdAt, RotationType: m.rotationType } : {}),
     }));
-    const { page, truncated, nextMarker } = pageArray('rotations', rotations, input.Limit ?? LIMITS.defaultListLimit, input.Marker);
+    const { page, truncated, nextMarker } = pageArray(
+      'rotations',
+      rotations,
+      input.Limit ?? LIMITS.defaultListLimit,
+      input.Marker,
+    );
     return { Rotations: page, Truncated: truncated, ...(nextMarker ? { NextMarker: nextMarker } : {}) };
   },
 });

@@ -16,7 +16,10 @@ export const MAC_KEY_RULE: KeyRule = { aliases: true, crossAccount: true, usage:
 export function checkMacAlgorithm(key: KeyRecord, algorithm: string): void {
   const offered = KEY_SPECS[key.keySpec]?.algorithms.GENERATE_VERIFY_MAC ?? [];
   if (!offered.includes(algorithm) || MAC_ALGORITHMS[algorithm]?.keySpec !== key.keySpec) {
-    throw new KmsError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`);
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`,
+    );
   }
 }
 

@@ -20,7 +20,12 @@ export class MaterialService {
   ) {}
 
   /** New material of `keySpec` for `keyArn`, wrapped and ready to store. */
-  async create(keyArn: string, keySpec: string, createdAt: Date, rotationType?: RotationType): Promise<KeyMaterialRecord> {
+  async create(
+    keyArn: string,
+    keySpec: string,
+    createdAt: Date,
+    rotationType?: RotationType,
+  ): Promise<KeyMaterialRecord> {
     const materialId = newMaterialId();
     const plaintext = await generateKeyMaterial(keySpec);
     const wrapped = await this.keyStore.wrap(plaintext, wrappingAad('key-material', keyArn, materialId));
@@ -44,7 +49,12 @@ export class MaterialService {
    * A value computed once from a material by `derive` (e.g. a parsed KeyObject) and cached with it,
    * under `name`; undefined when the key has no such material.
    */
-  async derived<T>(keyArn: string, materialId: string, name: string, derive: (material: Buffer) => T): Promise<T | undefined> {
+  async derived<T>(
+    keyArn: string,
+    materialId: string,
+    name: string,
+    derive: (material: Buffer) => T,
+  ): Promise<T | undefined> {
     const id = `${cacheKey(keyArn, materialId)}\n${name}`;
     if (this.derivedCache.has(id)) return this.derivedCache.get(id) as T;
     const material = await this.plaintext(keyArn, materialId);

@@ -19,10 +19,9 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
     ...(describeAlgorithms(key.keySpec, key.keyUsage) as Partial<KeyMetadata>),
     MultiRegion: key.multiRegion,
   };
-  if (key.keyState === 'PendingDeletion') {
-    meta.DeletionDate = key.deletionDate;
-    meta.PendingDeletionWindowInDays = key.pendingDeletionWindowInDays;
-  }
+  // PendingDeletionWindowInDays "is present only when the KeyState of the KMS key is
+  // PendingReplicaDeletion" (a multi-Region primary key), never for a single-Region key.
+  if (key.keyState === 'PendingDeletion') meta.DeletionDate = key.deletionDate;
   if (key.customKeyStoreId) meta.CustomKeyStoreId = key.customKeyStoreId;
   if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.origin !== 'EXTERNAL_KEY_STORE') {
     meta.CurrentKeyMaterialId = key.currentMaterialId;

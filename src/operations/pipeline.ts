@@ -32,8 +32,7 @@ export async function execute<O extends OperationName>(
 
   let key: KeyRecord | undefined;
   if (op.key) {
-    const identifier =
-      'member' in op.key ? (input as Record<string, unknown>)[op.key.member] : await op.key.from(base);
+    const identifier = 'member' in op.key ? (input as Record<string, unknown>)[op.key.member] : await op.key.from(base);
     if (typeof identifier !== 'string') throw new Error(`${op.name}: key identifier missing after validation`);
     key = await useKey(identifier, op.key);
   }

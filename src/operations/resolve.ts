@@ -1,14 +1,13 @@
 /** Turns what a caller passed as KeyId into a key record, with AWS's errors for each form. */
-import {
-  aliasArn,
-  keyArn,
-  KmsError,
-  parseKeyIdentifier,
-  type KeyRecord,
-} from '../domain/index.js';
+import { aliasArn, keyArn, KmsError, parseKeyIdentifier, type KeyRecord } from '../domain/index.js';
 import type { Caller, KeyRule, Services } from './types.js';
 
-export async function resolveKey(identifier: string, rule: KeyRule, caller: Caller, services: Services): Promise<KeyRecord> {
+export async function resolveKey(
+  identifier: string,
+  rule: KeyRule,
+  caller: Caller,
+  services: Services,
+): Promise<KeyRecord> {
   const parsed = parseKeyIdentifier(identifier);
   if (!parsed) throw new KmsError('NotFoundException', `Invalid keyId '${identifier}'`);
   const { storage } = services;
@@ -36,7 +35,8 @@ export async function resolveKey(identifier: string, rule: KeyRule, caller: Call
         throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);
       }
       const alias = await storage.getAlias(region, accountId, parsed.aliasName);
-      if (!alias) throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);
+      if (!alias)
+        throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);
       const key = await storage.getKey(region, accountId, alias.targetKeyId);
       if (!key) throw notFound(keyArn(region, accountId, alias.targetKeyId));
       return key;

@@ -22,6 +22,7 @@ export const RotateKeyOnDemand = defineOperation({
       }
       return true;
     });
-    return { KeyId: key.keyId };
+    // The key ARN, whatever identifier the request used (LocalStack's AWS-validated test).
+    return { KeyId: key.arn };
   },
 });

@@ -6,7 +6,10 @@ export function checkRotatable(key: KeyRecord): void {
   // AWS answers asymmetric and HMAC keys with no message (recorded).
   if (!KEY_SPECS[key.keySpec]?.rotatable) throw new KmsError('UnsupportedOperationException', '');
   if (key.origin !== 'AWS_KMS') {
-    throw new KmsError('UnsupportedOperationException', `${key.arn} origin is ${key.origin} which is not valid for this operation.`);
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${key.arn} origin is ${key.origin} which is not valid for this operation.`,
+    );
   }
 }
 

@@ -22,7 +22,8 @@ export const UpdateAlias = defineOperation({
         `Alias ${alias.aliasArn} cannot be changed from a key of spec ${current.keySpec} and usage ${current.keyUsage} to a key of spec ${key.keySpec} and usage ${key.keyUsage}.`,
       );
     }
-    if ((await storage.updateAlias(caller.region, accountId, input.AliasName, key.keyId, now)) === 'not-found') throw notFound();
+    if ((await storage.updateAlias(caller.region, accountId, input.AliasName, key.keyId, now)) === 'not-found')
+      throw notFound();
     return {};
   },
 });

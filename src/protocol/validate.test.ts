@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeySpecValues, type OperationName } from '../model/index.js';
 import { decodeInput } from './decode.js';
-import { validateInput } from './validate.js';
+import { enumDisplayOrder, validateInput } from './validate.js';
 
 /** Decodes a JSON body as the server would, then validates it. */
 const check = (op: OperationName, json: unknown): string | undefined =>
@@ -36,10 +36,29 @@ describe('validateInput', () => {
     );
   });
 
-  it('reports a bad enum value with the model value set', () => {
+  it('reports a bad enum value with the value set in the order AWS lists it', () => {
     expect(check('CreateKey', { KeySpec: 'FOO' })).toBe(
-      `1 validation error detected: Value 'FOO' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [${KeySpecValues.join(', ')}]`,
+      `1 validation error detected: Value 'FOO' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [${enumDisplayOrder('KeySpec', KeySpecValues).join(', ')}]`,
     );
+    // Recorded from AWS (LocalStack snapshot, test_invalid_generate_mac).
+    expect(check('GenerateMac', { KeyId: 'k', Message: b64(1), MacAlgorithm: 'INVALID' })).toBe(
+      "1 validation error detected: Value 'INVALID' at 'macAlgorithm' failed to satisfy constraint: Member must satisfy enum value set: [HMAC_SHA_384, HMAC_SHA_256, HMAC_SHA_224, HMAC_SHA_512]",
+    );
+    expect(enumDisplayOrder('KeySpec', KeySpecValues).slice(0, 12)).toEqual([
+      'RSA_2048',
+      'ECC_NIST_P384',
+      'ECC_NIST_P256',
+      'ECC_NIST_P521',
+      'HMAC_384',
+      'RSA_3072',
+      'ECC_SECG_P256K1',
+      'RSA_4096',
+      'SYMMETRIC_DEFAULT',
+      'HMAC_256',
+      'HMAC_224',
+      'HMAC_512',
+    ]);
+    expect([...enumDisplayOrder('KeySpec', KeySpecValues)].sort()).toEqual([...KeySpecValues].sort());
     expect(check('GenerateDataKey', { KeyId: 'k', KeySpec: 'AES_512' })).toBe(
       "1 validation error detected: Value 'AES_512' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]",
     );
@@ -90,11 +109,7 @@ describe('validateInput', () => {
     expect(
       check('TagResource', {
         KeyId: 'k',
-        Tags: [
-          { TagKey: 'a', TagValue: 'b' },
-          { TagKey: 'x'.repeat(129), TagValue: 'v' },
-          { TagValue: 'v' },
-        ],
+        Tags: [{ TagKey: 'a', TagValue: 'b' }, { TagKey: 'x'.repeat(129), TagValue: 'v' }, { TagValue: 'v' }],
       }),
     ).toBe(
       '2 validation errors detected: ' +
@@ -120,9 +135,7 @@ describe('validateInput', () => {
   });
 
   it('counts string length in code points', () => {
-    expect(
-      check('UpdateKeyDescription', { KeyId: 'k', Description: '😀'.repeat(8192) }),
-    ).toBeUndefined();
+    expect(check('UpdateKeyDescription', { KeyId: 'k', Description: '😀'.repeat(8192) })).toBeUndefined();
   });
 
   it('stops after 10 violations', () => {

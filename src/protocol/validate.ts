@@ -5,13 +5,7 @@
  * elements (1-based) and `map.<key>.member` for map values. Sensitive values are never printed
  * (`Value at 'plaintext'`), other blobs print as Java's ByteBuffer does, null prints unquoted.
  */
-import {
-  OPERATIONS,
-  SCHEMA,
-  type OperationName,
-  type ShapeName,
-  type ShapeSchema,
-} from '../model/index.js';
+import { OPERATIONS, SCHEMA, type OperationName, type ShapeName, type ShapeSchema } from '../model/index.js';
 import { lowerFirst } from './decode.js';
 
 /** Coral stops collecting after this many violations (dynalite's recordings of AWS show the cap). */
@@ -35,19 +29,12 @@ export function validateShape(shapeName: ShapeName, value: unknown, path: string
 
 function add(violations: string[], value: string, path: string, rule: string): void {
   if (violations.length >= MAX_REPORTED_VIOLATIONS) return;
-  violations.push(
-    `Value${value === '' ? '' : ` ${value}`} at '${path}' failed to satisfy constraint: ${rule}`,
-  );
+  violations.push(`Value${value === '' ? '' : ` ${value}`} at '${path}' failed to satisfy constraint: ${rule}`);
 }
 
 const join = (parent: string, name: string): string => (parent === '' ? name : `${parent}.${name}`);
 
-function checkStructure(
-  shapeName: ShapeName,
-  value: unknown,
-  path: string,
-  violations: string[],
-): void {
+function checkStructure(shapeName: ShapeName, value: unknown, path: string, violations: string[]): void {
   const shape = SCHEMA[shapeName];
   const members = shape.members ?? {};
   const required = new Set(shape.required ?? []);
@@ -63,12 +50,36 @@ function checkStructure(
   }
 }
 
-function checkValue(
-  shapeName: ShapeName,
-  value: unknown,
-  path: string,
-  violations: string[],
-): void {
+/**
+ * AWS lists an enum's values in its own order, not the model's. Where an AWS recording exists
+ * (LocalStack's snapshots of real AWS answers) its order comes first; values AWS added since the
+ * recording follow in model order.
+ */
+const AWS_ENUM_ORDER: Partial<Record<ShapeName, readonly string[]>> = {
+  MacAlgorithmSpec: ['HMAC_SHA_384', 'HMAC_SHA_256', 'HMAC_SHA_224', 'HMAC_SHA_512'],
+  KeySpec: [
+    'RSA_2048',
+    'ECC_NIST_P384',
+    'ECC_NIST_P256',
+    'ECC_NIST_P521',
+    'HMAC_384',
+    'RSA_3072',
+    'ECC_SECG_P256K1',
+    'RSA_4096',
+    'SYMMETRIC_DEFAULT',
+    'HMAC_256',
+    'HMAC_224',
+    'HMAC_512',
+  ],
+  KeyUsageType: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC'],
+};
+
+export function enumDisplayOrder(shapeName: ShapeName, values: readonly string[]): string[] {
+  const recorded = (AWS_ENUM_ORDER[shapeName] ?? []).filter((v) => values.includes(v));
+  return [...recorded, ...values.filter((v) => !recorded.includes(v))];
+}
+
+function checkValue(shapeName: ShapeName, value: unknown, path: string, violations: string[]): void {
   const shape = SCHEMA[shapeName];
   const shown = (): string => render(shape, value);
   switch (shape.type) {
@@ -82,16 +93,11 @@ function checkValue(
           violations,
           shown(),
           path,
-          `Member must satisfy enum value set: [${shape.enum.join(', ')}]`,
+          `Member must satisfy enum value set: [${enumDisplayOrder(shapeName, shape.enum).join(', ')}]`,
         );
       }
       if (shape.pattern !== undefined && !patternOf(shape.pattern).test(s)) {
-        add(
-          violations,
-          shown(),
-          path,
-          `Member must satisfy regular expression pattern: ${shape.pattern}`,
-        );
+        add(violations, shown(), path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
       checkLength(shape, [...s].length, shown, path, violations);
       return;
@@ -114,22 +120,15 @@ function checkValue(
         shape.key as ShapeName,
         entries.map(([k]) => k),
       );
-      if (keyRules)
-        add(violations, shown(), path, `Map keys must satisfy constraint: [${keyRules}]`);
-      for (const [k, v] of entries)
-        checkValue(shape.value as ShapeName, v, `${path}.${k}.member`, violations);
+      if (keyRules) add(violations, shown(), path, `Map keys must satisfy constraint: [${keyRules}]`);
+      for (const [k, v] of entries) checkValue(shape.value as ShapeName, v, `${path}.${k}.member`, violations);
       return;
     }
     case 'integer':
     case 'long': {
       const n = value as number;
       if (shape.min !== undefined && n < shape.min) {
-        add(
-          violations,
-          shown(),
-          path,
-          `Member must have value greater than or equal to ${shape.min}`,
-        );
+        add(violations, shown(), path, `Member must have value greater than or equal to ${shape.min}`);
       }
       if (shape.max !== undefined && n > shape.max) {
         add(violations, shown(), path, `Member must have value less than or equal to ${shape.max}`);
@@ -161,12 +160,9 @@ function checkLength(
 function validateKeys(keyShape: ShapeName, keys: string[]): string | undefined {
   const shape = SCHEMA[keyShape];
   const rules: string[] = [];
-  if (shape.min !== undefined)
-    rules.push(`Member must have length greater than or equal to ${shape.min}`);
-  if (shape.max !== undefined)
-    rules.push(`Member must have length less than or equal to ${shape.max}`);
-  if (shape.pattern !== undefined)
-    rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (shape.min !== undefined) rules.push(`Member must have length greater than or equal to ${shape.min}`);
+  if (shape.max !== undefined) rules.push(`Member must have length less than or equal to ${shape.max}`);
+  if (shape.pattern !== undefined) rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
   if (rules.length === 0) return undefined;
   const bad = keys.some((k) => validateShape(keyShape, k, '').length > 0);
   return bad ? rules.join(', ') : undefined;
