@@ -226,6 +226,36 @@ describe('UpdateAlias', () => {
     expect((await aliasesOf(disabled.KeyId)).map((x) => x.AliasName)).toEqual(['alias/upd-state']);
   });
 
+  it('moves only between keys of one type (symmetric, asymmetric, HMAC) and one usage, as AWS documents', async () => {
+    const create = async (KeySpec: string, KeyUsage: string) =>
+      (await kms.send(new CreateKeyCommand({ KeySpec: KeySpec as never, KeyUsage: KeyUsage as never }))).KeyMetadata!;
+    const rsaSign = await create('RSA_2048', 'SIGN_VERIFY');
+    const eccSign = await create('ECC_NIST_P256', 'SIGN_VERIFY');
+    const rsaEncrypt = await create('RSA_3072', 'ENCRYPT_DECRYPT');
+    const hmac256 = await create('HMAC_256', 'GENERATE_VERIFY_MAC');
+    const hmac512 = await create('HMAC_512', 'GENERATE_VERIFY_MAC');
+    const symmetric = await newKey(kms);
+
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/signer', TargetKeyId: rsaSign.KeyId }));
+    await kms.send(new UpdateAliasCommand({ AliasName: 'alias/signer', TargetKeyId: eccSign.KeyId }));
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/mac', TargetKeyId: hmac256.KeyId }));
+    await kms.send(new UpdateAliasCommand({ AliasName: 'alias/mac', TargetKeyId: hmac512.KeyId }));
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/sealer', TargetKeyId: symmetric.KeyId }));
+
+    const refused = [
+      ['alias/signer', eccSign, rsaEncrypt],
+      ['alias/sealer', symmetric, rsaEncrypt],
+      ['alias/mac', hmac512, symmetric],
+    ] as const;
+    for (const [AliasName, from, to] of refused) {
+      await expectKmsError(
+        kms.send(new UpdateAliasCommand({ AliasName, TargetKeyId: to.KeyId })),
+        'ValidationException',
+        `Alias ${aliasArn(AliasName)} cannot be changed from a key of spec ${from.KeySpec} and usage ${from.KeyUsage} to a key of spec ${to.KeySpec} and usage ${to.KeyUsage}.`,
+      );
+    }
+  });
+
   it('checks the name like CreateAlias', async () => {
     const key = await newKey(kms);
     await expectKmsError(

@@ -1,5 +1,6 @@
 /** Enable/DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations. */
 import {
+  CancelKeyDeletionCommand,
   DecryptCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
@@ -113,7 +114,14 @@ describe('automatic rotation settings', () => {
       'KMSInvalidStateException',
       `${key.Arn} is pending deletion.`,
     );
-    expect((await status(key.KeyId!)).KeyId).toBe(key.Arn);
+    // "While a KMS key is pending deletion, its key rotation status is false ... If you cancel the
+    // deletion, the original key rotation status returns to true."
+    const pending = await status(key.KeyId!);
+    expect(pending).toMatchObject({ KeyId: key.Arn, KeyRotationEnabled: false });
+    expect(pending.RotationPeriodInDays).toBeUndefined();
+    expect(pending.NextRotationDate).toBeUndefined();
+    await kms.send(new CancelKeyDeletionCommand({ KeyId: key.KeyId }));
+    expect(await status(key.KeyId!)).toMatchObject({ KeyRotationEnabled: true, RotationPeriodInDays: 365 });
   });
 });
 

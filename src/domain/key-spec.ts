@@ -6,6 +6,8 @@
 
 export interface KeySpecRow {
   spec: string;
+  /** AWS's key types: an alias moves only between keys of one type (UpdateAlias). */
+  keyType: 'symmetric' | 'asymmetric' | 'hmac';
   /** KeyUsage values this spec accepts; the first is the default where AWS has one. */
   usages: readonly string[];
   /** Algorithms offered for each usage (DescribeKey lists them). */
@@ -49,6 +51,7 @@ const RSA_ALGS = {
 function rsa(spec: string): KeySpecRow {
   return {
     spec,
+    keyType: 'asymmetric',
     usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
     algorithms: RSA_ALGS,
     rotatable: false,
@@ -60,6 +63,7 @@ function rsa(spec: string): KeySpecRow {
 function nist(spec: string, ecdsa: string): KeySpecRow {
   return {
     spec,
+    keyType: 'asymmetric',
     usages: ['SIGN_VERIFY', 'KEY_AGREEMENT'],
     algorithms: { SIGN_VERIFY: [ecdsa], KEY_AGREEMENT: ['ECDH'] },
     rotatable: false,
@@ -71,6 +75,7 @@ function nist(spec: string, ecdsa: string): KeySpecRow {
 function hmac(spec: string, alg: string): KeySpecRow {
   return {
     spec,
+    keyType: 'hmac',
     usages: ['GENERATE_VERIFY_MAC'],
     algorithms: { GENERATE_VERIFY_MAC: [alg] },
     rotatable: false,
@@ -83,6 +88,7 @@ function hmac(spec: string, alg: string): KeySpecRow {
 function mlkem(spec: string): KeySpecRow {
   return {
     spec,
+    keyType: 'asymmetric',
     usages: ['ENCAPSULATE_DECAPSULATE'],
     algorithms: { ENCAPSULATE_DECAPSULATE: ['ML_KEM'] },
     rotatable: false,
@@ -95,6 +101,7 @@ function mlkem(spec: string): KeySpecRow {
 function mldsa(spec: string): KeySpecRow {
   return {
     spec,
+    keyType: 'asymmetric',
     usages: ['SIGN_VERIFY'],
     algorithms: { SIGN_VERIFY: ['ML_DSA_SHAKE_256'] },
     rotatable: false,
@@ -107,6 +114,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
   [
     {
       spec: 'SYMMETRIC_DEFAULT',
+      keyType: 'symmetric',
       usages: ['ENCRYPT_DECRYPT'],
       algorithms: { ENCRYPT_DECRYPT: ['SYMMETRIC_DEFAULT'] },
       rotatable: true,
@@ -121,6 +129,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
     nist('ECC_NIST_P521', 'ECDSA_SHA_512'),
     {
       spec: 'ECC_SECG_P256K1',
+      keyType: 'asymmetric',
       usages: ['SIGN_VERIFY'],
       algorithms: { SIGN_VERIFY: ['ECDSA_SHA_256'] },
       rotatable: false,
@@ -129,6 +138,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
     },
     {
       spec: 'ECC_NIST_EDWARDS25519',
+      keyType: 'asymmetric',
       usages: ['SIGN_VERIFY'],
       algorithms: { SIGN_VERIFY: ['ED25519_SHA_512', 'ED25519_PH_SHA_512'] },
       rotatable: false,
@@ -147,6 +157,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
     mlkem('ML_KEM_1024'),
     {
       spec: 'SM2',
+      keyType: 'asymmetric',
       usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'KEY_AGREEMENT'],
       algorithms: { ENCRYPT_DECRYPT: ['SM2PKE'], SIGN_VERIFY: ['SM2DSA'], KEY_AGREEMENT: ['ECDH'] },
       rotatable: false,

@@ -6,12 +6,13 @@ export const GetKeyRotationStatus = defineOperation({
   readOnly: true,
   key: { member: 'KeyId', aliases: false, crossAccount: true },
   async run({ key }) {
+    // "While a KMS key is pending deletion, its key rotation status is false ... If you cancel the
+    // deletion, the original key rotation status returns to true." The stored setting is kept.
+    const enabled = key.rotationEnabled && key.keyState !== 'PendingDeletion';
     return {
       KeyId: key.arn,
-      KeyRotationEnabled: key.rotationEnabled,
-      ...(key.rotationEnabled
-        ? { RotationPeriodInDays: key.rotationPeriodInDays, NextRotationDate: key.nextRotationDate }
-        : {}),
+      KeyRotationEnabled: enabled,
+      ...(enabled ? { RotationPeriodInDays: key.rotationPeriodInDays, NextRotationDate: key.nextRotationDate } : {}),
       ...(key.onDemandRotationStartDate ? { OnDemandRotationStartDate: key.onDemandRotationStartDate } : {}),
     };
   },

@@ -1,4 +1,4 @@
-import { aliasArn, checkAliasName, KmsError } from '../domain/index.js';
+import { aliasArn, checkAliasName, KEY_SPECS, KmsError } from '../domain/index.js';
 import { defineOperation } from './types.js';
 
 /** Points an existing alias at another key of the same type and usage. */
@@ -16,7 +16,10 @@ export const UpdateAlias = defineOperation({
     const alias = await storage.getAlias(caller.region, accountId, input.AliasName);
     if (!alias) throw notFound();
     const current = await storage.getKey(caller.region, accountId, alias.targetKeyId);
-    if (current && (current.keySpec !== key.keySpec || current.keyUsage !== key.keyUsage)) {
+    // "The new target KMS key must be the same type as the current target KMS key (both symmetric
+    // or both asymmetric or both HMAC) and they must have the same key usage."
+    const typeOf = (spec: string) => KEY_SPECS[spec]?.keyType;
+    if (current && (typeOf(current.keySpec) !== typeOf(key.keySpec) || current.keyUsage !== key.keyUsage)) {
       throw new KmsError(
         'ValidationException',
         `Alias ${alias.aliasArn} cannot be changed from a key of spec ${current.keySpec} and usage ${current.keyUsage} to a key of spec ${key.keySpec} and usage ${key.keyUsage}.`,
