@@ -23,7 +23,8 @@ afterAll(async () => t.stop());
 async function events(): Promise<Record<string, unknown>[]> {
   const dir = join(t.dataDir, 'audit');
   const lines: string[] = [];
-  for (const f of (await readdir(dir)).sort()) lines.push(...(await readFile(join(dir, f), 'utf8')).split('\n').filter(Boolean));
+  for (const f of (await readdir(dir)).sort())
+    lines.push(...(await readFile(join(dir, f), 'utf8')).split('\n').filter(Boolean));
   return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
@@ -69,7 +70,12 @@ describe('audit events', () => {
     expect(mine[4]).toMatchObject({ errorCode: 'NotFoundException', requestParameters: { keyId: 'alias/missing' } });
 
     const text = JSON.stringify(all);
-    for (const blob of [secret, Buffer.from(enc.CiphertextBlob!), Buffer.from(dataKey.Plaintext!), Buffer.from(dataKey.CiphertextBlob!)]) {
+    for (const blob of [
+      secret,
+      Buffer.from(enc.CiphertextBlob!),
+      Buffer.from(dataKey.Plaintext!),
+      Buffer.from(dataKey.CiphertextBlob!),
+    ]) {
       expect(text).not.toContain(blob.toString('base64'));
       expect(text).not.toContain(blob.toString('hex'));
     }

@@ -175,7 +175,11 @@ describe('the key policy lockout safety check and size quota', () => {
   it('refuses a policy that would stop the caller from calling PutKeyPolicy again', async () => {
     const key = await newKey(kms);
     const before = await getPolicy(key.KeyId!);
-    const otherPrincipal = only({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*' });
+    const otherPrincipal = only({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::444455556666:root' },
+      Action: 'kms:*',
+    });
     const encryptOnly = only({ Effect: 'Allow', Principal: { AWS: account }, Action: ['kms:Encrypt', 'kms:Decrypt'] });
     const denied = JSON.stringify({
       Version: '2012-10-17',
@@ -185,7 +189,11 @@ describe('the key policy lockout safety check and size quota', () => {
       ],
     });
     for (const Policy of [otherPrincipal, encryptOnly, denied]) {
-      await expectKmsError(kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy })), 'MalformedPolicyDocumentException', lockout);
+      await expectKmsError(
+        kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy })),
+        'MalformedPolicyDocumentException',
+        lockout,
+      );
       await expectKmsError(kms.send(new CreateKeyCommand({ Policy })), 'MalformedPolicyDocumentException', lockout);
     }
     expect(await getPolicy(key.KeyId!)).toBe(before);
@@ -206,7 +214,9 @@ describe('the key policy lockout safety check and size quota', () => {
     const key = await newKey(kms);
     const big = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'x'.repeat(33_000), Effect: 'Allow', Principal: { AWS: account }, Action: 'kms:*', Resource: '*' }],
+      Statement: [
+        { Sid: 'x'.repeat(33_000), Effect: 'Allow', Principal: { AWS: account }, Action: 'kms:*', Resource: '*' },
+      ],
     });
     await expectKmsError(
       kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: big })),

@@ -56,17 +56,7 @@ interface RawModel {
   shapes: Record<string, RawShape>;
 }
 
-const SHAPE_TYPES = [
-  'structure',
-  'string',
-  'blob',
-  'integer',
-  'long',
-  'boolean',
-  'timestamp',
-  'list',
-  'map',
-];
+const SHAPE_TYPES = ['structure', 'string', 'blob', 'integer', 'long', 'boolean', 'timestamp', 'list', 'map'];
 
 /**
  * Errors AWS KMS answers with that are not shapes of the model (protocol, authentication and
@@ -146,9 +136,7 @@ interface Overlay {
 /** Equal as JSON, documentation aside (the overlay carries none). */
 const sameJson = (a: unknown, b: unknown): boolean => {
   const strip = (_key: string, value: unknown): unknown =>
-    value && typeof value === 'object' && 'documentation' in value
-      ? { ...value, documentation: undefined }
-      : value;
+    value && typeof value === 'object' && 'documentation' in value ? { ...value, documentation: undefined } : value;
   return JSON.stringify(a, strip) === JSON.stringify(b, strip);
 };
 
@@ -156,20 +144,17 @@ const sameJson = (a: unknown, b: unknown): boolean => {
 function applyOverlay(model: RawModel, overlay: Overlay): void {
   for (const [name, op] of Object.entries(overlay.operations ?? {})) {
     const existing = model.operations[name];
-    if (existing && !sameJson(existing, op))
-      throw new Error(`overlay operation ${name} conflicts with the model`);
+    if (existing && !sameJson(existing, op)) throw new Error(`overlay operation ${name} conflicts with the model`);
     model.operations[name] = op;
   }
   for (const [name, shape] of Object.entries(overlay.shapes ?? {})) {
     const existing = model.shapes[name];
-    if (existing && !sameJson(existing, shape))
-      throw new Error(`overlay shape ${name} conflicts with the model`);
+    if (existing && !sameJson(existing, shape)) throw new Error(`overlay shape ${name} conflicts with the model`);
     model.shapes[name] = shape;
   }
   for (const [name, members] of Object.entries(overlay.members ?? {})) {
     const shape = model.shapes[name];
-    if (shape?.type !== 'structure')
-      throw new Error(`overlay adds members to ${name}, not a structure`);
+    if (shape?.type !== 'structure') throw new Error(`overlay adds members to ${name}, not a structure`);
     shape.members ??= {};
     for (const [member, ref] of Object.entries(members)) {
       const existing = shape.members[member];
@@ -198,8 +183,7 @@ function usedShapes(model: RawModel): string[] {
     if (seen.has(name)) return;
     const shape = model.shapes[name];
     if (!shape) throw new Error(`model references unknown shape ${name}`);
-    if (!SHAPE_TYPES.includes(shape.type))
-      throw new Error(`shape ${name} has unsupported type ${shape.type}`);
+    if (!SHAPE_TYPES.includes(shape.type)) throw new Error(`shape ${name} has unsupported type ${shape.type}`);
     seen.add(name);
     for (const m of Object.values(shape.members ?? {})) visit(m.shape);
     if (shape.member) visit(shape.member.shape);
@@ -372,8 +356,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   out += '}\n\n';
   out += '/** Operations without an output answer with an empty JSON object. */\n';
   out += 'export interface OperationOutputs {\n';
-  for (const op of ops)
-    out += `  ${op.name}: ${op.output ? op.output.shape : 'Record<string, never>'};\n`;
+  for (const op of ops) out += `  ${op.name}: ${op.output ? op.output.shape : 'Record<string, never>'};\n`;
   out += '}\n\n';
   out += 'export type OperationInput<O extends OperationName> = OperationInputs[O];\n';
   out += 'export type OperationOutput<O extends OperationName> = OperationOutputs[O];\n\n';
@@ -414,8 +397,7 @@ export const MODEL_ERRORS = {
   }
   out += '} as const satisfies Record<string, ErrorSpec>;\n\n';
   out += 'export type ModelErrorName = keyof typeof MODEL_ERRORS;\n\n';
-  out +=
-    '/** Errors of the AWS JSON protocol, authentication and throttling that are not model shapes. */\n';
+  out += '/** Errors of the AWS JSON protocol, authentication and throttling that are not model shapes. */\n';
   out += 'export const COMMON_ERRORS = {\n';
   for (const [name, status] of Object.entries(COMMON_ERRORS).sort()) {
     out += `  ${name}: { fault: ${status >= 500}, status: ${status} },\n`;

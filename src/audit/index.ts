@@ -1,2 +1,9 @@
-export { auditView, buildAuditEvent, returnsSecret, type AuditEvent, type AuditIdentity, type AuditInput } from './event.js';
+export {
+  auditView,
+  buildAuditEvent,
+  returnsSecret,
+  type AuditEvent,
+  type AuditIdentity,
+  type AuditInput,
+} from './event.js';
 export { FileAuditSink, type AuditSink } from './sink.js';

@@ -46,41 +46,46 @@ program
   .option('--dev', 'accept any well-formed credentials without checking signatures (development only)', false)
   .option('--account-id <id>', 'account created on first start', accountId, DEFAULT_ACCOUNT_ID)
   .option('--root-key <spec>', 'root key location, file:PATH (default <data-dir>/root-key)')
-  .action(async (o: { port: number; host: string; dataDir: string; dev: boolean; accountId: string; rootKey?: string }) => {
-    const logger = defaultLogger();
-    const server = await startServer({
-      dataDir: o.dataDir,
-      port: o.port,
-      host: o.host,
-      dev: o.dev,
-      accountId: o.accountId,
-      logger,
-      ...(o.rootKey ? { rootKey: o.rootKey } : {}),
-    });
-    if (server.createdCredentials) {
-      logger.info(
-        { file: join(resolve(o.dataDir), ADMIN_CREDENTIALS_FILE) },
-        'administrator credentials written (the secret is in the file only)',
-      );
-    }
-    logger.info({ url: server.url, dataDir: resolve(o.dataDir), accountId: server.accountId }, 'Trent is ready');
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  .action(
+    async (o: { port: number; host: string; dataDir: string; dev: boolean; accountId: string; rootKey?: string }) => {
+      const logger = defaultLogger();
+      const server = await startServer({
+        dataDir: o.dataDir,
+        port: o.port,
+        host: o.host,
+        dev: o.dev,
+        accountId: o.accountId,
+        logger,
+        ...(o.rootKey ? { rootKey: o.rootKey } : {}),
+      });
+      if (server.createdCredentials) {
+        logger.info(
+          { file: join(resolve(o.dataDir), ADMIN_CREDENTIALS_FILE) },
+          'administrator credentials written (the secret is in the file only)',
+        );
+      }
+      logger.info({ url: server.url, dataDir: resolve(o.dataDir), accountId: server.accountId }, 'Trent is ready');
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'shutting down');
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    },
+  );
 
 const clientOptions = (cmd: Command) =>
   cmd
-    .option('--endpoint-url <url>', 'Trent endpoint (default $AWS_ENDPOINT_URL_KMS, $AWS_ENDPOINT_URL or http://127.0.0.1:4599)')
+    .option(
+      '--endpoint-url <url>',
+      'Trent endpoint (default $AWS_ENDPOINT_URL_KMS, $AWS_ENDPOINT_URL or http://127.0.0.1:4599)',
+    )
     .option('--region <region>', 'region (default $AWS_REGION or us-east-1)')
     .option('--profile <profile>', 'AWS profile for credentials')
     .option('--encryption-context <key=value>', 'encryption context entry (repeatable)', context);
@@ -92,16 +97,26 @@ clientOptions(
     .requiredOption('--key-id <key>', 'KMS key id, ARN, alias name or alias ARN')
     .requiredOption('--in <file>', 'plaintext input')
     .requiredOption('--out <file>', 'ciphertext output'),
-).action(async (o: { keyId: string; in: string; out: string; endpointUrl?: string; region?: string; profile?: string; encryptionContext?: Record<string, string> }) => {
-  const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
-  // Loaded only here: `serve` never needs the Encryption SDK.
-  const { encryptFile } = await import('./envelope.js');
-  const result = await encryptFile(o.keyId, o.in, o.out, {
-    client,
-    ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
-  });
-  process.stderr.write(`encrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
-});
+).action(
+  async (o: {
+    keyId: string;
+    in: string;
+    out: string;
+    endpointUrl?: string;
+    region?: string;
+    profile?: string;
+    encryptionContext?: Record<string, string>;
+  }) => {
+    const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
+    // Loaded only here: `serve` never needs the Encryption SDK.
+    const { encryptFile } = await import('./envelope.js');
+    const result = await encryptFile(o.keyId, o.in, o.out, {
+      client,
+      ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
+    });
+    process.stderr.write(`encrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
+  },
+);
 
 clientOptions(
   program
@@ -109,15 +124,24 @@ clientOptions(
     .description('decrypt a file made by `trent encrypt`')
     .requiredOption('--in <file>', 'ciphertext input')
     .requiredOption('--out <file>', 'plaintext output'),
-).action(async (o: { in: string; out: string; endpointUrl?: string; region?: string; profile?: string; encryptionContext?: Record<string, string> }) => {
-  const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
-  const { decryptFile } = await import('./envelope.js');
-  const result = await decryptFile(o.in, o.out, {
-    client,
-    ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
-  });
-  process.stderr.write(`decrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
-});
+).action(
+  async (o: {
+    in: string;
+    out: string;
+    endpointUrl?: string;
+    region?: string;
+    profile?: string;
+    encryptionContext?: Record<string, string>;
+  }) => {
+    const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
+    const { decryptFile } = await import('./envelope.js');
+    const result = await decryptFile(o.in, o.out, {
+      client,
+      ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
+    });
+    process.stderr.write(`decrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
+  },
+);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // The message only: the Encryption SDK folds its causes' stack traces into its messages.

@@ -91,8 +91,7 @@ function messageKey(material: Buffer, nonce: Buffer, header: Buffer): Buffer {
 
 function draw(random: (n: number) => Buffer, n: number): Buffer {
   const b = random(n);
-  if (!Buffer.isBuffer(b) || b.length !== n)
-    throw new CryptoInputError('random source returned wrong length');
+  if (!Buffer.isBuffer(b) || b.length !== n) throw new CryptoInputError('random source returned wrong length');
   return b;
 }
 
@@ -121,17 +120,13 @@ export function sealSymmetric(input: SealSymmetricInput): Buffer {
  */
 export function parseCiphertext(blob: Buffer): ParsedCiphertext {
   if (!Buffer.isBuffer(blob) || blob.length < MIN_CIPHERTEXT_LENGTH) throw new CiphertextError();
-  if (!blob.subarray(0, CIPHERTEXT_MAGIC.length).equals(CIPHERTEXT_MAGIC))
-    throw new CiphertextError();
+  if (!blob.subarray(0, CIPHERTEXT_MAGIC.length).equals(CIPHERTEXT_MAGIC)) throw new CiphertextError();
   let at = CIPHERTEXT_MAGIC.length;
   if (blob[at] !== CIPHERTEXT_VERSION) throw new CiphertextError();
   at += 1;
   const arnLength = blob.readUInt16BE(at);
   at += 2;
-  if (
-    arnLength > MAX_ARN_LENGTH ||
-    blob.length < FIXED_HEADER + arnLength + GCM_IV_LENGTH + 1 + GCM_TAG_LENGTH
-  ) {
+  if (arnLength > MAX_ARN_LENGTH || blob.length < FIXED_HEADER + arnLength + GCM_IV_LENGTH + 1 + GCM_TAG_LENGTH) {
     throw new CiphertextError();
   }
   const arnBytes = blob.subarray(at, at + arnLength);
@@ -170,8 +165,7 @@ export function openSymmetric(
 ): Buffer {
   let key: Buffer | undefined;
   try {
-    if (parsed.version !== CIPHERTEXT_VERSION || parsed.ciphertext.length === 0)
-      throw new CiphertextError();
+    if (parsed.version !== CIPHERTEXT_VERSION || parsed.ciphertext.length === 0) throw new CiphertextError();
     const header = encodeHeader(parsed.keyArn, parsed.materialId, parsed.nonce);
     const aad = Buffer.concat([header, encodeEncryptionContext(encryptionContext)]);
     key = messageKey(material, parsed.nonce, header);

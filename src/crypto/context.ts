@@ -21,8 +21,7 @@ export function encodeEncryptionContext(ctx: EncryptionContext | undefined): Buf
     throw new CryptoInputError('encryption context must be an object of strings');
   }
   const pairs = Object.entries(ctx).map(([k, v]) => {
-    if (typeof v !== 'string')
-      throw new CryptoInputError('encryption context values must be strings');
+    if (typeof v !== 'string') throw new CryptoInputError('encryption context values must be strings');
     return [utf8(k, 'encryption context key'), utf8(v, 'encryption context value')] as const;
   });
   pairs.sort((a, b) => Buffer.compare(a[0], b[0]));

@@ -37,13 +37,7 @@ export function gcmEncrypt(
 }
 
 /** Throws (some error; callers map it to their own fixed error) unless the tag verifies. */
-export function gcmDecrypt(
-  key: Buffer,
-  iv: Buffer,
-  ciphertext: Buffer,
-  tag: Buffer,
-  aad: Buffer,
-): Buffer {
+export function gcmDecrypt(key: Buffer, iv: Buffer, ciphertext: Buffer, tag: Buffer, aad: Buffer): Buffer {
   if (iv.length !== GCM_IV_LENGTH) throw new CryptoInputError('GCM IV must be 12 bytes');
   if (tag.length !== GCM_TAG_LENGTH) throw new CryptoInputError('GCM tag must be 16 bytes');
   const decipher = createDecipheriv(algorithm(key), key, iv, { authTagLength: GCM_TAG_LENGTH });

@@ -39,5 +39,8 @@ export function computeMac(algorithm: string, key: Uint8Array, message: Uint8Arr
  * extended tag is never valid, as in KMS.
  */
 export function verifyMac(algorithm: string, key: Uint8Array, message: Uint8Array, mac: Uint8Array): boolean {
-  return constantTimeEqual(computeMac(algorithm, key, message), Buffer.from(mac.buffer, mac.byteOffset, mac.byteLength));
+  return constantTimeEqual(
+    computeMac(algorithm, key, message),
+    Buffer.from(mac.buffer, mac.byteOffset, mac.byteLength),
+  );
 }

@@ -14,7 +14,6 @@ export function newKeyId(): string {
 
 /** `n` random bytes (GenerateRandom, data keys, key material). */
 export function generateRandom(n: number): Buffer {
-  if (!Number.isSafeInteger(n) || n < 0)
-    throw new CryptoInputError('byte count must be a non-negative integer');
+  if (!Number.isSafeInteger(n) || n < 0) throw new CryptoInputError('byte count must be a non-negative integer');
   return randomBytes(n);
 }

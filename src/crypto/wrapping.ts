@@ -24,18 +24,11 @@ const WRAP_KEY_LENGTH = 32;
  * length-prefixed (u32 count, then u32 length || UTF-8 bytes per field), so no two distinct lists
  * encode alike. E.g. wrappingAad('key-material', keyArn, materialId).
  */
-export function wrappingAad(
-  recordType: WrappedRecordType | (string & {}),
-  ...ids: string[]
-): Buffer {
+export function wrappingAad(recordType: WrappedRecordType | (string & {}), ...ids: string[]): Buffer {
   if (typeof recordType !== 'string' || recordType.length === 0) {
     throw new CryptoInputError('recordType must be a non-empty string');
   }
-  return encodeFields([
-    WRAP_AAD_LABEL,
-    utf8(recordType, 'recordType'),
-    ...ids.map((id) => utf8(id, 'wrapping id')),
-  ]);
+  return encodeFields([WRAP_AAD_LABEL, utf8(recordType, 'recordType'), ...ids.map((id) => utf8(id, 'wrapping id'))]);
 }
 
 function checkKey(key: Buffer): void {
@@ -54,11 +47,7 @@ export function aesGcmSeal(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer 
 /** Throws UnwrapError for any blob that does not authenticate under `key` and `aad`. */
 export function aesGcmOpen(key: Buffer, blob: Buffer, aad: Buffer): Buffer {
   checkKey(key);
-  if (
-    !Buffer.isBuffer(blob) ||
-    blob.length < 1 + GCM_IV_LENGTH + GCM_TAG_LENGTH ||
-    blob[0] !== WRAP_VERSION
-  ) {
+  if (!Buffer.isBuffer(blob) || blob.length < 1 + GCM_IV_LENGTH + GCM_TAG_LENGTH || blob[0] !== WRAP_VERSION) {
     throw new UnwrapError();
   }
   const iv = blob.subarray(1, 1 + GCM_IV_LENGTH);

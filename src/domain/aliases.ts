@@ -7,7 +7,10 @@ export const RESERVED_ALIAS_PREFIX = 'alias/aws/';
 /** Checks a name a caller wants to create or change. */
 export function checkAliasName(aliasName: string): void {
   if (!aliasName.startsWith(ALIAS_PREFIX) || aliasName.length === ALIAS_PREFIX.length) {
-    throw new KmsError('ValidationException', 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
+    throw new KmsError(
+      'ValidationException',
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+    );
   }
   if (aliasName.startsWith(RESERVED_ALIAS_PREFIX)) {
     // AWS answers with no message here.

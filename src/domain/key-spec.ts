@@ -164,7 +164,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
       hsm: false,
       available: true,
       // Key agreement is ECDH on the SM2 curve, which node:crypto has. SM2DSA and SM2PKE are not
-      // reachable through node:crypto (docs/operations.md, "SM2").
+      // reachable through node:crypto (docs/architecture.md, "SM2").
       unbuiltUsages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
       partitions: { only: ['aws-cn'] },
     },

@@ -16,10 +16,7 @@ export const DEFAULT_ROOT_KEY_FILE = 'root-key';
  *                     directory).
  * The result's `created` and `permissionsTooOpen` tell the caller what to report.
  */
-export async function openKeyStore(
-  spec: string | undefined,
-  dataDir: string,
-): Promise<SoftwareKeyStore> {
+export async function openKeyStore(spec: string | undefined, dataDir: string): Promise<SoftwareKeyStore> {
   if (spec === undefined || spec === '') {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     return SoftwareKeyStore.open(join(resolve(dataDir), DEFAULT_ROOT_KEY_FILE));

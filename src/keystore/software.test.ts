@@ -66,17 +66,13 @@ describe('SoftwareKeyStore', () => {
     const a = await openStore(join(dir, 'one'));
     const b = await openStore(join(dir, 'two'));
     const aad = wrappingAad('key-material', arn, m1);
-    await expect(b.unwrap(await a.wrap(randomBytes(32), aad), aad)).rejects.toBeInstanceOf(
-      UnwrapError,
-    );
+    await expect(b.unwrap(await a.wrap(randomBytes(32), aad), aad)).rejects.toBeInstanceOf(UnwrapError);
   });
 
   it('unwrap fails under different associated data', async () => {
     const store = await openStore(join(dir, 'root-key'));
     const wrapped = await store.wrap(randomBytes(32), wrappingAad('key-material', arn, m1));
-    await expect(
-      store.unwrap(wrapped, wrappingAad('key-material', arn, m2)),
-    ).rejects.toBeInstanceOf(UnwrapError);
+    await expect(store.unwrap(wrapped, wrappingAad('key-material', arn, m2))).rejects.toBeInstanceOf(UnwrapError);
     await expect(store.unwrap(wrapped, Buffer.alloc(0))).rejects.toBeInstanceOf(UnwrapError);
   });
 
@@ -115,17 +111,13 @@ describe('SoftwareKeyStore', () => {
     const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
     const run = promisify(execFile);
     const results = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        run(tsx, ['--input-type=module', '-e', script, path], { encoding: 'utf8' }),
-      ),
+      Array.from({ length: 4 }, () => run(tsx, ['--input-type=module', '-e', script, path], { encoding: 'utf8' })),
     );
     const parsed = results.map((r) => JSON.parse(r.stdout) as { created: boolean; blob: string });
     expect(parsed.filter((p) => p.created).length).toBe(1);
     const store = await openStore(path);
     for (const p of parsed)
-      expect((await store.unwrap(Buffer.from(p.blob, 'hex'), wrappingAad('t'))).toString()).toBe(
-        'p',
-      );
+      expect((await store.unwrap(Buffer.from(p.blob, 'hex'), wrappingAad('t'))).toString()).toBe('p');
     expect(readdirSync(dir)).toEqual(['root-key']);
   });
 
@@ -150,9 +142,7 @@ describe('SoftwareKeyStore', () => {
 
   it('refuses a path that is not a regular file, or a file in another format', async () => {
     mkdirSync(join(dir, 'a-directory'));
-    await expect(SoftwareKeyStore.open(join(dir, 'a-directory'))).rejects.toBeInstanceOf(
-      KeyStoreError,
-    );
+    await expect(SoftwareKeyStore.open(join(dir, 'a-directory'))).rejects.toBeInstanceOf(KeyStoreError);
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     await expect(SoftwareKeyStore.open(join(dir, 'fifo'))).rejects.toBeInstanceOf(KeyStoreError);
     const bad = [
@@ -183,9 +173,7 @@ describe('SoftwareKeyStore', () => {
     expect(key.equals(Buffer.alloc(32))).toBe(false);
     await store.close();
     expect(key.equals(Buffer.alloc(32))).toBe(true);
-    await expect(store.wrap(Buffer.from('x'), Buffer.alloc(0))).rejects.toBeInstanceOf(
-      KeyStoreError,
-    );
+    await expect(store.wrap(Buffer.from('x'), Buffer.alloc(0))).rejects.toBeInstanceOf(KeyStoreError);
   });
 });
 

@@ -143,8 +143,7 @@ async function readKeyFile(path: string): Promise<{ key: Buffer; mode: number }>
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new KeyStoreError(`root key file ${path} is not a regular file`);
-    if (st.size !== FILE_LENGTH)
-      throw new KeyStoreError(`root key file ${path} is not in the expected format`);
+    if (st.size !== FILE_LENGTH) throw new KeyStoreError(`root key file ${path} is not in the expected format`);
     const buf = Buffer.alloc(FILE_LENGTH + 1);
     try {
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
@@ -169,7 +168,5 @@ async function readKeyFile(path: string): Promise<{ key: Buffer; mode: number }>
 }
 
 function errorCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string'
-    ? e.code
-    : undefined;
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }

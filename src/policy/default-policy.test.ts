@@ -16,9 +16,7 @@ describe('defaultKeyPolicy', () => {
   });
 
   it('names the partition it is given', () => {
-    expect(defaultKeyPolicy('111122223333', 'aws-cn')).toContain(
-      '"AWS" : "arn:aws-cn:iam::111122223333:root"',
-    );
+    expect(defaultKeyPolicy('111122223333', 'aws-cn')).toContain('"AWS" : "arn:aws-cn:iam::111122223333:root"');
   });
 
   it('validates, and reads back as one Allow for the account root', () => {
@@ -51,12 +49,9 @@ describe('defaultKeyPolicy', () => {
     });
   });
 
-  it.each(['11112222333', '1111222233334', 'abcdefghijkl', '111122223333"'])(
-    'refuses account id %j',
-    (account) => {
-      expect(() => defaultKeyPolicy(account)).toThrow(/Invalid account id/);
-    },
-  );
+  it.each(['11112222333', '1111222233334', 'abcdefghijkl', '111122223333"'])('refuses account id %j', (account) => {
+    expect(() => defaultKeyPolicy(account)).toThrow(/Invalid account id/);
+  });
 
   it('refuses a partition that is not one', () => {
     expect(() => defaultKeyPolicy('111122223333', 'aws:iam')).toThrow(/Invalid partition/);

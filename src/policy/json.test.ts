@@ -42,7 +42,7 @@ describe('parseJson', () => {
     'truex',
     '{} {}',
     'NaN',
-    '[' .repeat(100) + ']'.repeat(100),
+    '['.repeat(100) + ']'.repeat(100),
   ])('refuses %j', (text) => {
     expect(parseJson(text)).toEqual({ ok: false, reason: 'syntax' });
   });

@@ -20,9 +20,7 @@ export interface JsonObject {
 }
 
 export type JsonResult =
-  | { ok: true; value: JsonValue }
-  | { ok: false; reason: 'syntax' }
-  | { ok: false; reason: 'duplicate'; name: string };
+  { ok: true; value: JsonValue } | { ok: false; reason: 'syntax' } | { ok: false; reason: 'duplicate'; name: string };
 
 export const isJsonObject = (v: JsonValue | undefined): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'object';
@@ -140,9 +138,9 @@ export function parseJson(text: string): JsonResult {
       }
     }
     if (c === '"') return readString();
-    if (text.startsWith('true', pos)) return (pos += 4), true;
-    if (text.startsWith('false', pos)) return (pos += 5), false;
-    if (text.startsWith('null', pos)) return (pos += 4), null;
+    if (text.startsWith('true', pos)) return ((pos += 4), true);
+    if (text.startsWith('false', pos)) return ((pos += 5), false);
+    if (text.startsWith('null', pos)) return ((pos += 4), null);
     NUMBER.lastIndex = pos;
     const m = NUMBER.exec(text);
     if (m === null) return fail();

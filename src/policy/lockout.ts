@@ -19,7 +19,10 @@ export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update 
 
 /** IAM wildcard match: `*` any run, `?` any one character; action names are case-insensitive. */
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '').test(value);
 }
 

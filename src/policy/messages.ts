@@ -28,8 +28,7 @@ export const PolicyMessages = {
   invalidId: 'Policy Id must be a string.',
   missingStatement: 'Policy must contain a Statement.',
   invalidStatement: 'Policy Statement must be an object or a non-empty array of objects.',
-  unknownStatementElement: (name: string) =>
-    `Policy contains a statement with an unsupported element: ${name}.`,
+  unknownStatementElement: (name: string) => `Policy contains a statement with an unsupported element: ${name}.`,
   invalidSid: 'Policy contains a statement whose Sid is not a string.',
   invalidEffect: 'Policy contains a statement whose Effect is not "Allow" or "Deny".',
   bothElements: (a: string, b: string) => `Policy contains a statement with both ${a} and ${b}.`,

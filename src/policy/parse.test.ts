@@ -42,7 +42,10 @@ const validDocuments: [string, string][] = [
   ['a web identity provider', policy({ Principal: { Federated: 'cognito-identity.amazonaws.com' } })],
   ['a canonical user', policy({ Principal: { CanonicalUser: 'a'.repeat(64) } })],
   ['NotPrincipal', policy({ Effect: 'Deny', Principal: undefined, NotPrincipal: ROOT })],
-  ['actions with wildcards', policy({ Action: ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey?', 's3:*', '*'] })],
+  [
+    'actions with wildcards',
+    policy({ Action: ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey?', 's3:*', '*'] }),
+  ],
   ['NotAction', policy({ Action: undefined, NotAction: 'kms:ScheduleKeyDeletion' })],
   ['no Action (accepted; the statement has no effect)', policy({ Action: undefined })],
   ['no Resource (accepted; the statement has no effect)', policy({ Resource: undefined })],
@@ -84,11 +87,7 @@ const invalidDocuments: [string, string, string][] = [
   ['an unknown statement element', policy({ Principals: ROOT }), M.unknownStatementElement('Principals')],
   ['lower-case element names', policy({ Effect: undefined, effect: 'Allow' }), M.unknownStatementElement('effect')],
   ['a non-string Sid', policy({ Sid: 7 }), M.invalidSid],
-  [
-    'a repeated Sid',
-    JSON.stringify({ Statement: [statement({ Sid: 'A' }), statement({ Sid: 'A' })] }),
-    M.duplicateSid,
-  ],
+  ['a repeated Sid', JSON.stringify({ Statement: [statement({ Sid: 'A' }), statement({ Sid: 'A' })] }), M.duplicateSid],
   ['no Effect', policy({ Effect: undefined }), M.invalidEffect],
   ['Effect "allow"', policy({ Effect: 'allow' }), M.invalidEffect],
   ['no principal', policy({ Principal: undefined }), M.noPrincipal],
@@ -101,7 +100,11 @@ const invalidDocuments: [string, string, string][] = [
   ['a wildcard inside an ARN', policy({ Principal: { AWS: 'arn:aws:iam::111122223333:role/*' } }), M.invalidPrincipals],
   ['an 11-digit account', policy({ Principal: { AWS: '11112222333' } }), M.invalidPrincipals],
   ['a unique id', policy({ Principal: { AWS: 'AIDACKCEVSQ6C2EXAMPLE' } }), M.invalidPrincipals],
-  ['a key ARN as principal', policy({ Principal: { AWS: 'arn:aws:kms:us-east-1:111122223333:key/x' } }), M.invalidPrincipals],
+  [
+    'a key ARN as principal',
+    policy({ Principal: { AWS: 'arn:aws:kms:us-east-1:111122223333:key/x' } }),
+    M.invalidPrincipals,
+  ],
   ['a non-string principal', policy({ Principal: { AWS: 111122223333 } }), M.invalidPrincipals],
   ['a service that is not a host name', policy({ Principal: { Service: 'logs' } }), M.invalidPrincipals],
   ['a bad canonical user', policy({ Principal: { CanonicalUser: 'abc' } }), M.invalidPrincipals],
@@ -117,18 +120,54 @@ const invalidDocuments: [string, string, string][] = [
   ['a resource that is not an ARN', policy({ Resource: 'my-key' }), M.resourceFormat('my-key')],
   ['an empty Resource list', policy({ Resource: [] }), M.invalidResource],
   ['a Condition that is a list', policy({ Condition: [] }), M.invalidCondition],
-  ['an unknown operator', policy({ Condition: { StringEqualz: { 'kms:CallerAccount': 'x' } } }), M.invalidConditionOperator('StringEqualz')],
-  ['NullIfExists', policy({ Condition: { NullIfExists: { 'kms:CallerAccount': 'true' } } }), M.invalidConditionOperator('NullIfExists')],
-  ['an unknown set prefix', policy({ Condition: { 'ForSomeValues:StringEquals': { 'aws:TagKeys': 'x' } } }), M.invalidConditionOperator('ForSomeValues:StringEquals')],
-  ['an operator in the wrong case', policy({ Condition: { stringequals: { 'kms:CallerAccount': 'x' } } }), M.invalidConditionOperator('stringequals')],
+  [
+    'an unknown operator',
+    policy({ Condition: { StringEqualz: { 'kms:CallerAccount': 'x' } } }),
+    M.invalidConditionOperator('StringEqualz'),
+  ],
+  [
+    'NullIfExists',
+    policy({ Condition: { NullIfExists: { 'kms:CallerAccount': 'true' } } }),
+    M.invalidConditionOperator('NullIfExists'),
+  ],
+  [
+    'an unknown set prefix',
+    policy({ Condition: { 'ForSomeValues:StringEquals': { 'aws:TagKeys': 'x' } } }),
+    M.invalidConditionOperator('ForSomeValues:StringEquals'),
+  ],
+  [
+    'an operator in the wrong case',
+    policy({ Condition: { stringequals: { 'kms:CallerAccount': 'x' } } }),
+    M.invalidConditionOperator('stringequals'),
+  ],
   ['an empty operator block', policy({ Condition: { StringEquals: {} } }), M.invalidCondition],
   ['an operator block that is a string', policy({ Condition: { StringEquals: 'x' } }), M.invalidCondition],
-  ['a condition key without a vendor', policy({ Condition: { StringEquals: { CallerAccount: 'x' } } }), M.missingVendor],
-  ['a null condition value', policy({ Condition: { StringEquals: { 'kms:CallerAccount': null } } }), M.invalidCondition],
-  ['an object condition value', policy({ Condition: { StringEquals: { 'kms:CallerAccount': { a: 1 } } } }), M.invalidCondition],
+  [
+    'a condition key without a vendor',
+    policy({ Condition: { StringEquals: { CallerAccount: 'x' } } }),
+    M.missingVendor,
+  ],
+  [
+    'a null condition value',
+    policy({ Condition: { StringEquals: { 'kms:CallerAccount': null } } }),
+    M.invalidCondition,
+  ],
+  [
+    'an object condition value',
+    policy({ Condition: { StringEquals: { 'kms:CallerAccount': { a: 1 } } } }),
+    M.invalidCondition,
+  ],
   ['an empty value list', policy({ Condition: { StringEquals: { 'kms:CallerAccount': [] } } }), M.invalidCondition],
-  ['aws:ResourceTag', policy({ Condition: { StringEquals: { 'aws:ResourceTag/team': 'x' } } }), M.conditionKeysNotPermitted],
-  ['kms:ResourceAliases', policy({ Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/x' } } }), M.conditionKeysNotPermitted],
+  [
+    'aws:ResourceTag',
+    policy({ Condition: { StringEquals: { 'aws:ResourceTag/team': 'x' } } }),
+    M.conditionKeysNotPermitted,
+  ],
+  [
+    'kms:ResourceAliases',
+    policy({ Condition: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/x' } } }),
+    M.conditionKeysNotPermitted,
+  ],
 ];
 
 describe('validateKeyPolicy', () => {
@@ -189,7 +228,8 @@ describe('validateKeyPolicy', () => {
   });
 
   it('keeps numbers in conditions as written', () => {
-    const text = '{"Statement": {"Effect": "Allow", "Principal": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 300.0}}}}';
+    const text =
+      '{"Statement": {"Effect": "Allow", "Principal": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": 300.0}}}}';
     const result = validateKeyPolicy(text);
     if (!result.ok) throw new Error(result.message);
     expect(result.document.statements[0]?.conditions[0]?.values).toEqual(['300.0']);
@@ -209,6 +249,8 @@ describe('parsePolicyDocument', () => {
   });
 
   it('throws a plain Error for a stored policy that does not validate', () => {
-    expect(() => parsePolicyDocument('{}')).toThrow('Stored key policy does not validate: Policy must contain a Statement.');
+    expect(() => parsePolicyDocument('{}')).toThrow(
+      'Stored key policy does not validate: Policy must contain a Statement.',
+    );
   });
 });

@@ -5,10 +5,7 @@
  * statement without Action or Resource is accepted but has no effect (KMS API reference,
  * CreateKey "Policy"; Developer Guide, "Key policy format").
  */
-import {
-  isKeyPolicyForbiddenConditionKey,
-  parseConditionOperator,
-} from './conditions.js';
+import { isKeyPolicyForbiddenConditionKey, parseConditionOperator } from './conditions.js';
 import { isJsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue } from './json.js';
 import { PolicyMessages } from './messages.js';
 import { readPrincipals } from './principals.js';
@@ -21,9 +18,7 @@ import type {
   PolicyVersion,
 } from './types.js';
 
-export type KeyPolicyValidation =
-  | { ok: true; document: PolicyDocument }
-  | { ok: false; message: string };
+export type KeyPolicyValidation = { ok: true; document: PolicyDocument } | { ok: false; message: string };
 
 /** The characters the AWS model allows in a policy (PolicyType pattern in service-2.json). */
 const OUTSIDE_POLICY_CHARACTERS = /[^\t\n\r\u0020-\u00FF]/;
@@ -64,9 +59,7 @@ export function validateKeyPolicy(text: string): KeyPolicyValidation {
   const json = parseJson(text);
   if (!json.ok) {
     const message =
-      json.reason === 'duplicate'
-        ? PolicyMessages.duplicateElement(json.name)
-        : PolicyMessages.invalidJson;
+      json.reason === 'duplicate' ? PolicyMessages.duplicateElement(json.name) : PolicyMessages.invalidJson;
     return { ok: false, message };
   }
   try {
@@ -153,11 +146,7 @@ function readStatement(value: JsonValue): PolicyStatement {
   };
 }
 
-function rejectUnknown(
-  value: JsonObject,
-  known: ReadonlySet<string>,
-  message: (name: string) => string,
-): void {
+function rejectUnknown(value: JsonObject, known: ReadonlySet<string>, message: (name: string) => string): void {
   for (const name of value.members.keys()) if (!known.has(name)) malformed(message(name));
 }
 
@@ -181,11 +170,7 @@ function pair(
  * A string or a non-empty list of strings. An empty list is refused: under NotAction or NotResource
  * it would silently mean "everything".
  */
-function readPatterns(
-  value: JsonValue,
-  message: string,
-  check: (pattern: string) => void,
-): PatternElement['patterns'] {
+function readPatterns(value: JsonValue, message: string, check: (pattern: string) => void): PatternElement['patterns'] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) malformed(message);
   return list.map((item) => {

@@ -43,15 +43,7 @@ export interface PatternElement {
   patterns: string[];
 }
 
-export type ConditionFamily =
-  | 'String'
-  | 'Numeric'
-  | 'Date'
-  | 'Bool'
-  | 'Binary'
-  | 'IpAddress'
-  | 'Arn'
-  | 'Null';
+export type ConditionFamily = 'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'IpAddress' | 'Arn' | 'Null';
 
 /** One condition operator name, taken apart. */
 export interface ConditionOperator {

@@ -39,9 +39,7 @@ describe('decodeInput', () => {
     expect(decodeInput('ListKeys', Buffer.alloc(0))).toEqual({});
     expect(decodeInput('ListKeys', body('  \n'))).toEqual({});
     expect(decodeInput('ListKeys', body('null'))).toEqual({});
-    expect(
-      decodeInput('Encrypt', body({ KeyId: null, Plaintext: null, GrantTokens: null })),
-    ).toEqual({});
+    expect(decodeInput('Encrypt', body({ KeyId: null, Plaintext: null, GrantTokens: null }))).toEqual({});
   });
 
   it('truncates fractional integers and decodes epoch-second timestamps', () => {
@@ -68,10 +66,7 @@ describe('decodeInput', () => {
   });
 
   it.each([
-    [
-      '{"KeyId": 5}',
-      'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
-    ],
+    ['{"KeyId": 5}', 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String'],
     ['{"KeyId": true}', 'class java.lang.Boolean can not be converted to an String'],
     ['{"KeyId": {}}', 'Start of structure or map found where not expected.'],
     ['{"KeyId": []}', 'Start of list found where not expected'],
@@ -95,20 +90,18 @@ describe('decodeInput', () => {
   });
 
   it('rejects wrong types in nested structures', () => {
+    expect(serializationMessage(() => decodeInput('TagResource', body({ KeyId: 'k', Tags: ['x'] })))).toBe(
+      'Expected null',
+    );
     expect(
-      serializationMessage(() => decodeInput('TagResource', body({ KeyId: 'k', Tags: ['x'] }))),
-    ).toBe('Expected null');
-    expect(
-      serializationMessage(() =>
-        decodeInput('TagResource', body({ KeyId: 'k', Tags: [{ TagKey: 1 }] })),
-      ),
+      serializationMessage(() => decodeInput('TagResource', body({ KeyId: 'k', Tags: [{ TagKey: 1 }] }))),
     ).toContain('can not be converted to an String');
-    expect(
-      serializationMessage(() => decodeInput('GenerateRandom', body({ NumberOfBytes: '32' }))),
-    ).toBe('class java.lang.String can not be converted to an Integer');
-    expect(
-      serializationMessage(() => decodeInput('GenerateRandom', body({ NumberOfBytes: 1e12 }))),
-    ).toBe('Number 1000000000000 can not be converted to an Integer');
+    expect(serializationMessage(() => decodeInput('GenerateRandom', body({ NumberOfBytes: '32' })))).toBe(
+      'class java.lang.String can not be converted to an Integer',
+    );
+    expect(serializationMessage(() => decodeInput('GenerateRandom', body({ NumberOfBytes: 1e12 })))).toBe(
+      'Number 1000000000000 can not be converted to an Integer',
+    );
   });
 
   it.each([
@@ -122,15 +115,10 @@ describe('decodeInput', () => {
       "Value at 'plaintext' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 9",
     ],
     ['aGV-bG8=', "Value at 'plaintext' can not be converted to a Blob: Invalid Base64 character"],
-    [
-      'aGVsbG9=',
-      "Value at 'plaintext' can not be converted to a Blob: Invalid last non-pad Base64 character detected",
-    ],
+    ['aGVsbG9=', "Value at 'plaintext' can not be converted to a Blob: Invalid last non-pad Base64 character detected"],
     ['aG=sbG8=', "Value at 'plaintext' can not be converted to a Blob: Invalid Base64 character"],
   ])('decodes base64 strictly and never echoes the value (%s)', (b64, message) => {
-    const m = serializationMessage(() =>
-      decodeInput('Encrypt', body({ KeyId: 'k', Plaintext: b64 })),
-    );
+    const m = serializationMessage(() => decodeInput('Encrypt', body({ KeyId: 'k', Plaintext: b64 })));
     expect(m).toBe(message);
   });
 
@@ -138,17 +126,15 @@ describe('decodeInput', () => {
     expect(serializationMessage(() => decodeInput('Encrypt', body('{"KeyId":')))).toBe(
       'Request body is not valid JSON',
     );
-    expect(
-      serializationMessage(() => decodeInput('Encrypt', Buffer.from([0x7b, 0xff, 0x7d]))),
-    ).toBe('Request body is not valid UTF-8');
+    expect(serializationMessage(() => decodeInput('Encrypt', Buffer.from([0x7b, 0xff, 0x7d])))).toBe(
+      'Request body is not valid UTF-8',
+    );
     const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
     expect(serializationMessage(() => decodeInput('Encrypt', body(`{"X":${deep}}`)))).toBe(
       'Request body is nested too deeply',
     );
     const huge = '['.repeat(1_000_000);
-    expect(serializationMessage(() => decodeInput('Encrypt', body(huge)))).toBe(
-      'Request body is nested too deeply',
-    );
+    expect(serializationMessage(() => decodeInput('Encrypt', body(huge)))).toBe('Request body is nested too deeply');
     // Brackets inside strings do not count.
     expect(decodeInput('Encrypt', body({ KeyId: '[[[['.repeat(100) }))).toEqual({
       KeyId: '[[[['.repeat(100),
@@ -185,9 +171,7 @@ describe('decodeInput', () => {
         try {
           const input = decodeInput(name, bytes);
           const message = validateInput(name, input);
-          expect(message === undefined || /^\d+ validation errors? detected: /.test(message)).toBe(
-            true,
-          );
+          expect(message === undefined || /^\d+ validation errors? detected: /.test(message)).toBe(true);
         } catch (e) {
           expect(e).toBeInstanceOf(KmsError);
           expect((e as KmsError).code).toBe('SerializationException');

@@ -17,8 +17,7 @@ import {
 /** Deepest JSON nesting accepted. KMS inputs nest at most 4 levels; this stops nesting attacks. */
 export const MAX_JSON_DEPTH = 32;
 
-const serialization = (message: string): KmsError =>
-  new KmsError('SerializationException', message);
+const serialization = (message: string): KmsError => new KmsError('SerializationException', message);
 
 const START_OF_LIST = 'Start of list found where not expected';
 const START_OF_STRUCTURE = 'Start of structure or map found where not expected.';
@@ -111,9 +110,7 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
       return decodeStructure(shape, value, path);
     case 'list': {
       if (!Array.isArray(value)) {
-        throw serialization(
-          kindOf(value) === 'object' ? START_OF_STRUCTURE : 'Expected list or null',
-        );
+        throw serialization(kindOf(value) === 'object' ? START_OF_STRUCTURE : 'Expected list or null');
       }
       return value.map((element: unknown, i) => {
         const elementPath = `${path}.${i + 1}.member`;
@@ -153,8 +150,7 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
       if (typeof value !== 'number') throw scalarMismatch(value, target);
       // Coral truncates fractions (TruncatingBigNumber); we refuse values that do not fit.
       const n = Math.trunc(value);
-      const fits =
-        shape.type === 'integer' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
+      const fits = shape.type === 'integer' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
       if (!fits) throw serialization(`Number ${value} can not be converted to ${target}`);
       return n;
     }
@@ -162,18 +158,13 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
       // AWS JSON 1.1 sends timestamps as epoch seconds (a JSON number, fraction allowed).
       if (typeof value !== 'number') throw scalarMismatch(value, 'a Date');
       const date = new Date(value * 1000);
-      if (Number.isNaN(date.getTime()))
-        throw serialization(`Number ${value} can not be converted to a Date`);
+      if (Number.isNaN(date.getTime())) throw serialization(`Number ${value} can not be converted to a Date`);
       return date;
     }
   }
 }
 
-function decodeStructure(
-  shape: ShapeSchema,
-  value: unknown,
-  path: string,
-): Record<string, unknown> {
+function decodeStructure(shape: ShapeSchema, value: unknown, path: string): Record<string, unknown> {
   const kind = kindOf(value);
   if (kind === 'list') throw serialization(START_OF_LIST);
   if (kind !== 'object') throw serialization('Expected null');
@@ -206,8 +197,7 @@ function decodeBase64(text: string, path: string): Buffer {
   }
   if (!BASE64_CHARS.test(text)) throw fail('Invalid Base64 character');
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text)
-    throw fail('Invalid last non-pad Base64 character detected');
+  if (bytes.toString('base64') !== text) throw fail('Invalid last non-pad Base64 character detected');
   return bytes;
 }
 
@@ -216,5 +206,8 @@ function decodeBase64(text: string, path: string): Buffer {
  * changed, and bound into a ciphertext it would collide with U+FFFD. Such strings are refused.
  */
 function notUnicode(path: string): KmsError {
-  return new KmsError('ValidationException', `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must contain only well-formed Unicode`);
+  return new KmsError(
+    'ValidationException',
+    `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must contain only well-formed Unicode`,
+  );
 }

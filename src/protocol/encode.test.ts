@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeInput } from './decode.js';
 import { encodeOutput } from './encode.js';
 
-const json = (b: Buffer): Record<string, unknown> =>
-  JSON.parse(b.toString('utf8')) as Record<string, unknown>;
+const json = (b: Buffer): Record<string, unknown> => JSON.parse(b.toString('utf8')) as Record<string, unknown>;
 
 describe('encodeOutput', () => {
   it('writes blobs as base64 and omits absent members', () => {
@@ -12,9 +11,7 @@ describe('encodeOutput', () => {
       KeyId: 'arn:aws:kms:us-east-1:111122223333:key/k',
       EncryptionAlgorithm: undefined,
     });
-    expect(out.toString()).toBe(
-      '{"CiphertextBlob":"AAEC+v8=","KeyId":"arn:aws:kms:us-east-1:111122223333:key/k"}',
-    );
+    expect(out.toString()).toBe('{"CiphertextBlob":"AAEC+v8=","KeyId":"arn:aws:kms:us-east-1:111122223333:key/k"}');
   });
 
   it('encodes a Buffer slice of a larger pool correctly', () => {

@@ -3,13 +3,7 @@
  * seconds (JSON numbers with the milliseconds as a fraction), absent members omitted. Only members
  * the model declares are written, so an internal field on an output object never reaches the wire.
  */
-import {
-  OPERATIONS,
-  SCHEMA,
-  type OperationName,
-  type OperationOutput,
-  type ShapeName,
-} from '../model/index.js';
+import { OPERATIONS, SCHEMA, type OperationName, type OperationOutput, type ShapeName } from '../model/index.js';
 
 export function encodeOutput<O extends OperationName>(op: O, output: OperationOutput<O>): Buffer {
   const shape = OPERATIONS[op].output;

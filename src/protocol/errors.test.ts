@@ -21,9 +21,7 @@ describe('errorResponse', () => {
 
   it('uses the error table, not the message text, for the status', () => {
     expect(errorResponse(new KmsError('KMSInternalException', 'boom'), 'r').status).toBe(500);
-    expect(
-      errorResponse(new KmsError('ValidationException', 'internal error 500'), 'r').status,
-    ).toBe(400);
+    expect(errorResponse(new KmsError('ValidationException', 'internal error 500'), 'r').status).toBe(400);
     expect(errorResponse(new KmsError('DependencyTimeoutException', 'slow'), 'r').status).toBe(503);
   });
 
@@ -33,17 +31,14 @@ describe('errorResponse', () => {
     'a string',
     undefined,
     { code: 'NotFoundException' },
-  ])(
-    'turns anything else (%j) into KMSInternalException with a fixed message and asks for a log',
-    (err) => {
-      const r = errorResponse(err, 'req-9');
-      expect(r.status).toBe(500);
-      expect(json(r.body)).toEqual({
-        __type: 'KMSInternalException',
-        message: INTERNAL_ERROR_MESSAGE,
-      });
-      expect(r.body.toString()).not.toContain('secret');
-      expect(r.log).toEqual({ requestId: 'req-9', error: err });
-    },
-  );
+  ])('turns anything else (%j) into KMSInternalException with a fixed message and asks for a log', (err) => {
+    const r = errorResponse(err, 'req-9');
+    expect(r.status).toBe(500);
+    expect(json(r.body)).toEqual({
+      __type: 'KMSInternalException',
+      message: INTERNAL_ERROR_MESSAGE,
+    });
+    expect(r.body.toString()).not.toContain('secret');
+    expect(r.log).toEqual({ requestId: 'req-9', error: err });
+  });
 });

@@ -1,11 +1,5 @@
 /** AWS JSON 1.1 as AWS KMS speaks it: routing, request decoding and validation, response encoding, errors. */
-export {
-  ACCEPTED_CONTENT_TYPES,
-  JSON_11_CONTENT_TYPE,
-  checkContentType,
-  parseTarget,
-  routeRequest,
-} from './target.js';
+export { ACCEPTED_CONTENT_TYPES, JSON_11_CONTENT_TYPE, checkContentType, parseTarget, routeRequest } from './target.js';
 export { MAX_JSON_DEPTH, decodeInput, parseBody } from './decode.js';
 export { MAX_REPORTED_VIOLATIONS, validateInput, validateShape } from './validate.js';
 export { encodeOutput, encodeShape } from './encode.js';

@@ -42,16 +42,11 @@ describe('checkContentType', () => {
     expect(() => checkContentType('Application/X-Amz-Json-1.1; charset=utf-8')).not.toThrow();
   });
 
-  it.each([undefined, '', 'application/x-amz-json-1.0', 'text/plain', 'application/json'])(
-    'rejects %j',
-    (header) => {
-      expect(thrown(() => checkContentType(header)).code).toBe('UnknownOperationException');
-    },
-  );
+  it.each([undefined, '', 'application/x-amz-json-1.0', 'text/plain', 'application/json'])('rejects %j', (header) => {
+    expect(thrown(() => checkContentType(header)).code).toBe('UnknownOperationException');
+  });
 
   it('routes a request', () => {
-    expect(
-      routeRequest({ target: 'TrentService.Decrypt', contentType: 'application/x-amz-json-1.1' }),
-    ).toBe('Decrypt');
+    expect(routeRequest({ target: 'TrentService.Decrypt', contentType: 'application/x-amz-json-1.1' })).toBe('Decrypt');
   });
 });

@@ -39,10 +39,7 @@ export function checkContentType(header: string | undefined): void {
 }
 
 /** Both checks, in the order a request is routed. */
-export function routeRequest(headers: {
-  target: string | undefined;
-  contentType: string | undefined;
-}): OperationName {
+export function routeRequest(headers: { target: string | undefined; contentType: string | undefined }): OperationName {
   checkContentType(headers.contentType);
   return parseTarget(headers.target);
 }

@@ -40,7 +40,10 @@ export async function createRootAccessKey(
   if (!(await storage.getAccount(accountId))) await storage.putAccount({ accountId, createdAt: now });
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
-  const wrappedSecret = await keyStore.wrap(Buffer.from(secretAccessKey, 'utf8'), wrappingAad('access-key-secret', accessKeyId));
+  const wrappedSecret = await keyStore.wrap(
+    Buffer.from(secretAccessKey, 'utf8'),
+    wrappingAad('access-key-secret', accessKeyId),
+  );
   await storage.putAccessKey({
     accessKeyId,
     accountId,

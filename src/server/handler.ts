@@ -39,9 +39,12 @@ const header = (req: RawRequest, name: string): string | undefined => {
 };
 
 /** Region named in the Authorization header's scope, for events of requests that failed auth. */
-const scopeRegion = (req: RawRequest): string => /Credential=[^/,]*\/\d{8}\/([a-z0-9-]+)\//.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
+const scopeRegion = (req: RawRequest): string =>
+  /Credential=[^/,]*\/\d{8}\/([a-z0-9-]+)\//.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
 
-export function createKmsHandler(opts: KmsHandlerOptions): (req: RawRequest, meta: RequestMeta) => Promise<KmsResponse> {
+export function createKmsHandler(
+  opts: KmsHandlerOptions,
+): (req: RawRequest, meta: RequestMeta) => Promise<KmsResponse> {
   const { services, audit } = opts;
   return async (req, meta) => {
     const requestId = randomUUID();

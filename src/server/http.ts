@@ -131,12 +131,15 @@ async function route(opts: HttpFrontOptions, req: http.IncomingMessage, res: htt
     opts.metrics.observe(undefined, out.code, started);
     return;
   }
-  const result = await opts.handle({
-    method: req.method,
-    url: req.url ?? '/',
-    headers: req.headers,
-    body,
-  }, { sourceIp: req.socket.remoteAddress ?? '' });
+  const result = await opts.handle(
+    {
+      method: req.method,
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+    },
+    { sourceIp: req.socket.remoteAddress ?? '' },
+  );
   send(opts, res, result.status, result.body, result.requestId);
   opts.metrics.observe(result.operation, result.errorCode, started);
 }

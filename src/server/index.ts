@@ -10,7 +10,13 @@ import { pino } from 'pino';
 import { systemClock, type Clock } from '../domain/index.js';
 import { FileAuditSink } from '../audit/index.js';
 import { openKeyStore } from '../keystore/index.js';
-import { KeyUsageTracker, MaterialService, TRACKING_START_SETTING, type Logger, type Services } from '../operations/index.js';
+import {
+  KeyUsageTracker,
+  MaterialService,
+  TRACKING_START_SETTING,
+  type Logger,
+  type Services,
+} from '../operations/index.js';
 import { openStorage, withKeyCache } from '../storage/index.js';
 import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
 import { createKmsHandler } from './handler.js';
@@ -121,9 +127,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     server.listen(opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST, () => ok());
   });
   const address = server.address() as AddressInfo;
-  const scheduler = opts.schedulerIntervalMs === 0 ? undefined : startScheduler(services, opts.schedulerIntervalMs ?? 60_000);
+  const scheduler =
+    opts.schedulerIntervalMs === 0 ? undefined : startScheduler(services, opts.schedulerIntervalMs ?? 60_000);
   const flushUsage = () =>
-    services.usage.flush(storage).catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry'));
+    services.usage
+      .flush(storage)
+      .catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry'));
   const usageTimer = setInterval(() => void flushUsage(), USAGE_FLUSH_MS);
   usageTimer.unref();
   if (opts.dev) {

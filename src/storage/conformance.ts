@@ -22,8 +22,7 @@ const at = (msAfterT0: number): Date => new Date(T0.getTime() + msAfterT0);
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A key id whose lexical order follows n, like the UUIDs AWS uses. */
-const keyIdOf = (n: number): string =>
-  `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const keyIdOf = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const materialIdOf = (n: number): string => n.toString(16).padStart(64, '0');
 const arnOf = (region: string, accountId: string, keyId: string): string =>
   `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
@@ -83,11 +82,7 @@ function nextMaterial(key: KeyRecord, createdAt: Date): KeyMaterialRecord {
   };
 }
 
-function makeAlias(
-  name: string,
-  targetKeyId: string,
-  opts: { region?: string; accountId?: string } = {},
-): AliasRecord {
+function makeAlias(name: string, targetKeyId: string, opts: { region?: string; accountId?: string } = {}): AliasRecord {
   const { region = REGION, accountId = ACCOUNT } = opts;
   return {
     accountId,
@@ -141,7 +136,10 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           requestId: `request-${ms}`,
         });
         expect(await s.getKeyUsage(key.arn)).toBeUndefined();
-        await s.recordKeyUsage([use(10), { ...use(5, 'Decrypt'), keyArn: 'arn:aws:kms:us-east-1:111122223333:key/gone' }]);
+        await s.recordKeyUsage([
+          use(10),
+          { ...use(5, 'Decrypt'), keyArn: 'arn:aws:kms:us-east-1:111122223333:key/gone' },
+        ]);
         expect(await s.getKeyUsage(key.arn)).toStrictEqual(use(10));
         await s.recordKeyUsage([use(3, 'Decrypt')]);
         expect(await s.getKeyUsage(key.arn)).toStrictEqual(use(10));
@@ -251,13 +249,11 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
 
       it('rejects a first material that is not the key current material, storing nothing', async () => {
         const a = makeKey(1);
-        await expect(
-          s.createKey(a.key, { ...a.material, materialId: materialIdOf(999_998) }),
-        ).rejects.toThrow(Error);
+        await expect(s.createKey(a.key, { ...a.material, materialId: materialIdOf(999_998) })).rejects.toThrow(Error);
         const b = makeKey(2);
-        await expect(
-          s.createKey(b.key, { ...b.material, keyArn: arnOf(REGION, ACCOUNT, keyIdOf(3)) }),
-        ).rejects.toThrow(Error);
+        await expect(s.createKey(b.key, { ...b.material, keyArn: arnOf(REGION, ACCOUNT, keyIdOf(3)) })).rejects.toThrow(
+          Error,
+        );
         expect(await s.getKey(REGION, ACCOUNT, a.key.keyId)).toBeUndefined();
         expect(await s.getKey(REGION, ACCOUNT, b.key.keyId)).toBeUndefined();
         expect(await s.listKeyMaterials(a.key.arn)).toEqual([]);
@@ -274,12 +270,8 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
 
       it('scopes keys by region and account', async () => {
         const here = await create(makeKey(1, { description: 'here' }));
-        const otherRegion = await create(
-          makeKey(1, { region: OTHER_REGION, description: 'region' }),
-        );
-        const otherAccount = await create(
-          makeKey(1, { accountId: OTHER_ACCOUNT, description: 'acct' }),
-        );
+        const otherRegion = await create(makeKey(1, { region: OTHER_REGION, description: 'region' }));
+        const otherAccount = await create(makeKey(1, { accountId: OTHER_ACCOUNT, description: 'acct' }));
         expect(await s.getKey(REGION, ACCOUNT, here.keyId)).toStrictEqual(here);
         expect(await s.getKey(OTHER_REGION, ACCOUNT, here.keyId)).toStrictEqual(otherRegion);
         expect(await s.getKey(REGION, OTHER_ACCOUNT, here.keyId)).toStrictEqual(otherAccount);
@@ -315,9 +307,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           more: false,
         });
         // `after` need not be an existing key id.
-        expect(ids((await s.listKeys(REGION, ACCOUNT, 1, `${keyIdOf(2)}-`)).keys)).toEqual([
-          keyIdOf(3),
-        ]);
+        expect(ids((await s.listKeys(REGION, ACCOUNT, 1, `${keyIdOf(2)}-`)).keys)).toEqual([keyIdOf(3)]);
         expect(await s.listKeys(OTHER_REGION, OTHER_ACCOUNT, 10)).toEqual({
           keys: [],
           more: false,
@@ -393,9 +383,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
 
       it('rejects a current material that is not one of the key materials', async () => {
         const key = await create(makeKey(1));
-        await expect(
-          s.updateKey({ ...key, currentMaterialId: materialIdOf(999_997) }),
-        ).rejects.toThrow();
+        await expect(s.updateKey({ ...key, currentMaterialId: materialIdOf(999_997) })).rejects.toThrow();
         expect(await s.getKey(REGION, ACCOUNT, key.keyId)).toStrictEqual(key);
       });
 
@@ -456,9 +444,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         const key = await create(makeKey(1));
         expect(await s.updateKey({ ...key, description: 'bumped' })).toBe('ok');
         const m = nextMaterial(key, at(1));
-        expect(await s.addKeyMaterial({ ...key, currentMaterialId: m.materialId }, m)).toBe(
-          'conflict',
-        );
+        expect(await s.addKeyMaterial({ ...key, currentMaterialId: m.materialId }, m)).toBe('conflict');
         expect(await s.getKeyMaterial(key.arn, m.materialId)).toBeUndefined();
         expect(await s.listKeyMaterials(key.arn)).toHaveLength(1);
         const stored = await s.getKey(REGION, ACCOUNT, key.keyId);
@@ -469,9 +455,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
       it("answers 'not-found' for a missing key and stores no material", async () => {
         const { key } = makeKey(1);
         const m = nextMaterial(key, at(1));
-        expect(await s.addKeyMaterial({ ...key, currentMaterialId: m.materialId }, m)).toBe(
-          'not-found',
-        );
+        expect(await s.addKeyMaterial({ ...key, currentMaterialId: m.materialId }, m)).toBe('not-found');
         expect(await s.getKeyMaterial(key.arn, m.materialId)).toBeUndefined();
       });
 
@@ -496,9 +480,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         await s.createKey(key, material);
         // Re-adding the existing material id violates the material primary key.
         const again = { ...material, createdAt: at(1), rotationType: 'ON_DEMAND' as const };
-        await expect(
-          s.addKeyMaterial({ ...key, description: 'must not stick' }, again),
-        ).rejects.toThrow();
+        await expect(s.addKeyMaterial({ ...key, description: 'must not stick' }, again)).rejects.toThrow();
         expect(await s.getKey(REGION, ACCOUNT, key.keyId)).toStrictEqual(key);
         expect(await s.listKeyMaterials(key.arn)).toStrictEqual([material]);
       });
@@ -509,9 +491,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         const { key, material } = makeKey(1);
         await s.createKey(key, material);
         const second = nextMaterial(key, at(1));
-        expect(
-          await s.addKeyMaterial({ ...key, currentMaterialId: second.materialId }, second),
-        ).toBe('ok');
+        expect(await s.addKeyMaterial({ ...key, currentMaterialId: second.materialId }, second)).toBe('ok');
         const current = (await s.getKey(REGION, ACCOUNT, key.keyId))!;
 
         // Same key id and alias names in another region and another account; another key here.
@@ -571,11 +551,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     describe('scheduled work queries', () => {
       it('finds PendingDeletion keys whose deletion date is at or before now, in any scope', async () => {
         const now = at(30 * DAY);
-        const pending = (
-          n: number,
-          deletionDate: Date,
-          scope: { region?: string; accountId?: string } = {},
-        ) =>
+        const pending = (n: number, deletionDate: Date, scope: { region?: string; accountId?: string } = {}) =>
           create(
             makeKey(n, {
               ...scope,
@@ -594,9 +570,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         await create(makeKey(8, { keyState: 'PendingReplicaDeletion', deletionDate: at(DAY) }));
 
         const due = await s.keysDueForDeletion(now, 100);
-        expect([...due].sort(byArn)).toStrictEqual(
-          [early, exactlyNow, justBefore, otherAccount].sort(byArn),
-        );
+        expect([...due].sort(byArn)).toStrictEqual([early, exactlyNow, justBefore, otherAccount].sort(byArn));
 
         const limited = await s.keysDueForDeletion(now, 2);
         expect(limited).toHaveLength(2);
@@ -654,21 +628,13 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         const other = await create(makeKey(2));
         const alias = makeAlias('alias/taken', key.keyId);
         expect(await s.createAlias(alias)).toBe('ok');
-        expect(
-          await s.createAlias({ ...makeAlias('alias/taken', other.keyId), creationDate: at(5) }),
-        ).toBe('exists');
+        expect(await s.createAlias({ ...makeAlias('alias/taken', other.keyId), creationDate: at(5) })).toBe('exists');
         expect(await s.getAlias(REGION, ACCOUNT, 'alias/taken')).toStrictEqual(alias);
 
         const inRegion = await create(makeKey(1, { region: OTHER_REGION }));
         const inAccount = await create(makeKey(1, { accountId: OTHER_ACCOUNT }));
-        expect(
-          await s.createAlias(makeAlias('alias/taken', inRegion.keyId, { region: OTHER_REGION })),
-        ).toBe('ok');
-        expect(
-          await s.createAlias(
-            makeAlias('alias/taken', inAccount.keyId, { accountId: OTHER_ACCOUNT }),
-          ),
-        ).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/taken', inRegion.keyId, { region: OTHER_REGION }))).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/taken', inAccount.keyId, { accountId: OTHER_ACCOUNT }))).toBe('ok');
       });
 
       it('rejects an alias whose target key does not exist in its region and account', async () => {
@@ -688,17 +654,11 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           targetKeyId: b.keyId,
           lastUpdatedDate: at(DAY),
         });
-        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/missing', b.keyId, at(DAY))).toBe(
-          'not-found',
-        );
-        expect(await s.updateAlias(OTHER_REGION, ACCOUNT, 'alias/moving', b.keyId, at(DAY))).toBe(
-          'not-found',
-        );
+        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/missing', b.keyId, at(DAY))).toBe('not-found');
+        expect(await s.updateAlias(OTHER_REGION, ACCOUNT, 'alias/moving', b.keyId, at(DAY))).toBe('not-found');
         expect(await s.getAlias(REGION, ACCOUNT, 'alias/missing')).toBeUndefined();
         // A target that does not exist is rejected and the alias keeps its target.
-        await expect(
-          s.updateAlias(REGION, ACCOUNT, 'alias/moving', keyIdOf(77), at(2 * DAY)),
-        ).rejects.toThrow();
+        await expect(s.updateAlias(REGION, ACCOUNT, 'alias/moving', keyIdOf(77), at(2 * DAY))).rejects.toThrow();
         expect((await s.getAlias(REGION, ACCOUNT, 'alias/moving'))?.targetKeyId).toBe(b.keyId);
       });
 
@@ -725,13 +685,9 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           ['alias/d', b.keyId],
           ['alias/c', a.keyId],
         ];
-        for (const [n, target] of names)
-          expect(await s.createAlias(makeAlias(n, target))).toBe('ok');
-        await s.createAlias(
-          makeAlias('alias/0-other-region', elsewhere.keyId, { region: OTHER_REGION }),
-        );
-        const aliasNames = (r: { aliases: AliasRecord[] }): string[] =>
-          r.aliases.map((x) => x.aliasName);
+        for (const [n, target] of names) expect(await s.createAlias(makeAlias(n, target))).toBe('ok');
+        await s.createAlias(makeAlias('alias/0-other-region', elsewhere.keyId, { region: OTHER_REGION }));
+        const aliasNames = (r: { aliases: AliasRecord[] }): string[] => r.aliases.map((x) => x.aliasName);
 
         const p1 = await s.listAliases(REGION, ACCOUNT, 2);
         expect(aliasNames(p1)).toEqual(['alias/C', 'alias/a']);
@@ -761,9 +717,7 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           aliases: [],
           more: false,
         });
-        expect(aliasNames(await s.listAliases(OTHER_REGION, ACCOUNT, 10))).toEqual([
-          'alias/0-other-region',
-        ]);
+        expect(aliasNames(await s.listAliases(OTHER_REGION, ACCOUNT, 10))).toEqual(['alias/0-other-region']);
         expect(await s.listAliases(REGION, OTHER_ACCOUNT, 10)).toEqual({
           aliases: [],
           more: false,

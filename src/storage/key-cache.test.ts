@@ -4,7 +4,12 @@ import { openStorage, withKeyCache } from './index.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const arn = 'arn:aws:kms:us-east-1:111122223333:key/11111111-2222-4333-8444-555555555555';
-const material: KeyMaterialRecord = { keyArn: arn, materialId: 'a'.repeat(64), wrapped: Buffer.alloc(60, 1), createdAt: now };
+const material: KeyMaterialRecord = {
+  keyArn: arn,
+  materialId: 'a'.repeat(64),
+  wrapped: Buffer.alloc(60, 1),
+  createdAt: now,
+};
 const key: KeyRecord = {
   arn,
   keyId: '11111111-2222-4333-8444-555555555555',

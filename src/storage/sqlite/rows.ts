@@ -78,8 +78,7 @@ export function toMillis(d: Date): number {
   return ms;
 }
 
-const optionalMillis = (d: Date | undefined): number | null =>
-  d === undefined ? null : toMillis(d);
+const optionalMillis = (d: Date | undefined): number | null => (d === undefined ? null : toMillis(d));
 const optional = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
 /** Named parameters for the keys table, every column. */

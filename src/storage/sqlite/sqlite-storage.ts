@@ -66,9 +66,7 @@ export class SqliteStorage implements Storage {
       // An in-memory database reports 'memory'; a file that cannot use WAL (e.g. on a network
       // file system) keeps its old mode, which DESIGN ("Storage") does not allow.
       if (path !== ':memory:' && journalMode !== 'wal') {
-        throw new Error(
-          `storage: cannot enable WAL on ${path} (journal_mode is ${String(journalMode)})`,
-        );
+        throw new Error(`storage: cannot enable WAL on ${path} (journal_mode is ${String(journalMode)})`);
       }
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
@@ -93,9 +91,7 @@ export class SqliteStorage implements Storage {
           `storage: database schema version ${applied} is newer than this Trent knows (${migrations.length})`,
         );
       }
-      const record = this.db.prepare(
-        'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)',
-      );
+      const record = this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
       for (let i = applied; i < migrations.length; i++) {
         this.db.exec(migrations[i]!);
         record.run(i + 1, Date.now());
@@ -228,9 +224,7 @@ export class SqliteStorage implements Storage {
   async updateKey(key: KeyRecord): Promise<WriteResult> {
     const q = this.q;
     const row = keyParams(key);
-    return this.write(() =>
-      q.updateKey.run(row).changes === 1 ? 'ok' : this.whyNotWritten(key.arn),
-    );
+    return this.write(() => (q.updateKey.run(row).changes === 1 ? 'ok' : this.whyNotWritten(key.arn)));
   }
 
   async addKeyMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<WriteResult> {
@@ -302,15 +296,9 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  async getAlias(
-    region: string,
-    accountId: string,
-    aliasName: string,
-  ): Promise<AliasRecord | undefined> {
+  async getAlias(region: string, accountId: string, aliasName: string): Promise<AliasRecord | undefined> {
     const q = this.q;
-    const row = this.read(() =>
-      q.getAlias.get({ region, account_id: accountId, alias_name: aliasName }),
-    );
+    const row = this.read(() => q.getAlias.get({ region, account_id: accountId, alias_name: aliasName }));
     return row && aliasFromRow(row);
   }
 
@@ -326,9 +314,7 @@ export class SqliteStorage implements Storage {
     const scope = { region, account_id: accountId, limit: limit + 1 };
     const rows = this.read(() => {
       if (targetKeyId === undefined) {
-        return after === undefined
-          ? q.listAliases.all(scope)
-          : q.listAliasesAfter.all({ ...scope, after });
+        return after === undefined ? q.listAliases.all(scope) : q.listAliasesAfter.all({ ...scope, after });
       }
       const forTarget = { ...scope, target_key_id: targetKeyId };
       return after === undefined
@@ -356,11 +342,7 @@ export class SqliteStorage implements Storage {
     return this.write(() => (q.updateAlias.run(params).changes === 1 ? 'ok' : 'not-found'));
   }
 
-  async deleteAlias(
-    region: string,
-    accountId: string,
-    aliasName: string,
-  ): Promise<'ok' | 'not-found'> {
+  async deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'> {
     const q = this.q;
     const params = { region, account_id: accountId, alias_name: aliasName };
     return this.write(() => (q.deleteAlias.run(params).changes === 1 ? 'ok' : 'not-found'));

@@ -19,7 +19,9 @@ afterAll(() => {
 
 describeStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
 describeStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
-describeStorageConformance('sqlite :memory: behind the key cache', async () => withKeyCache(await openStorage({ sqlitePath: ':memory:' })));
+describeStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
 
 const T0 = new Date('2026-01-01T00:00:00.007Z');
 const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -104,19 +106,14 @@ describe('SqliteStorage on a file', () => {
       const key = await second.getKey('us-east-1', '111122223333', keyId);
       expect(key?.description).toBe('persisted');
       expect(key?.creationDate).toEqual(T0);
-      expect((await second.getKeyMaterial(arn, materialId))?.wrapped).toEqual(
-        Buffer.from('wrapped'),
-      );
+      expect((await second.getKeyMaterial(arn, materialId))?.wrapped).toEqual(Buffer.from('wrapped'));
     } finally {
       await second.close();
     }
 
     const db = new Database(path, { readonly: true });
     try {
-      const versions = db
-        .prepare('SELECT version FROM schema_migrations ORDER BY version')
-        .pluck()
-        .all();
+      const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
       expect(versions).toEqual(migrations.map((_, i) => i + 1));
     } finally {
       db.close();
@@ -145,10 +142,7 @@ describe('SqliteStorage on a file', () => {
     const path = freshFile();
     await (await openStorage({ sqlitePath: path })).close();
     const db = new Database(path);
-    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
-      migrations.length + 1,
-      0,
-    );
+    db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migrations.length + 1, 0);
     db.close();
     await expect(openStorage({ sqlitePath: path })).rejects.toThrow(/newer/);
   });

@@ -70,7 +70,9 @@ export function prepareStatements(db: Database.Database) {
     ),
 
     // Key usage: a newer use replaces an older one; a key deleted meanwhile is skipped.
-    recordKeyUsage: db.prepare<[{ key_arn: string; operation: string; used_at: number; event_id: string; request_id: string }]>(
+    recordKeyUsage: db.prepare<
+      [{ key_arn: string; operation: string; used_at: number; event_id: string; request_id: string }]
+    >(
       `INSERT INTO key_last_usage (key_arn, operation, used_at, event_id, request_id)
        SELECT @key_arn, @operation, @used_at, @event_id, @request_id WHERE EXISTS (SELECT 1 FROM keys WHERE arn = @key_arn)
        ON CONFLICT (key_arn) DO UPDATE SET
@@ -78,9 +80,10 @@ export function prepareStatements(db: Database.Database) {
          event_id = excluded.event_id, request_id = excluded.request_id
        WHERE excluded.used_at >= key_last_usage.used_at`,
     ),
-    getKeyUsage: db.prepare<[string], { key_arn: string; operation: string; used_at: number; event_id: string; request_id: string }>(
-      'SELECT key_arn, operation, used_at, event_id, request_id FROM key_last_usage WHERE key_arn = ?',
-    ),
+    getKeyUsage: db.prepare<
+      [string],
+      { key_arn: string; operation: string; used_at: number; event_id: string; request_id: string }
+    >('SELECT key_arn, operation, used_at, event_id, request_id FROM key_last_usage WHERE key_arn = ?'),
 
     // Accounts and credentials
     putAccount: db.prepare<[AccountRow]>(
