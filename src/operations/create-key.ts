@@ -10,6 +10,18 @@ export const CreateKey = defineOperation({
   name: 'CreateKey',
   action: 'kms:CreateKey',
   readOnly: false,
+  // ct-createkey shows every defaulted member, the key spec under both of its names.
+  auditDefaults: (input) => {
+    const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+    return {
+      Description: '',
+      Origin: 'AWS_KMS',
+      BypassPolicyLockoutSafetyCheck: false,
+      KeySpec: keySpec,
+      CustomerMasterKeySpec: keySpec,
+      ...(keySpec === 'SYMMETRIC_DEFAULT' ? { KeyUsage: 'ENCRYPT_DECRYPT' } : {}),
+    };
+  },
   async run({ input, caller, services, now }) {
     const { region } = caller;
     const { accountId } = caller.principal;
@@ -87,6 +99,8 @@ export const CreateKey = defineOperation({
       version: 0,
     };
     await services.storage.createKey(key, material);
+    // The new key is the event's resource (ct-createkey).
+    caller.keyArns.push(arn);
     return { KeyMetadata: keyMetadata(key) };
   },
 });

@@ -8,11 +8,12 @@ export const Decrypt = defineOperation({
   action: 'kms:Decrypt',
   readOnly: true,
   dryRun: true,
+  auditDefaults: () => ({ EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' }),
   key: {
     ...ENCRYPTION_KEY_RULE,
     from: ({ input, caller, services }) => ciphertextKeyArn(input.CiphertextBlob, input.KeyId, caller, services),
   },
-  async run({ input, key, services }) {
+  async run({ input, key, services, caller }) {
     refuseRecipient(input);
     const algorithm = encryptionAlgorithm(key, input.EncryptionAlgorithm);
     const { plaintext, materialId } = await algorithm.decrypt(
@@ -21,6 +22,7 @@ export const Decrypt = defineOperation({
       input.CiphertextBlob,
       input.EncryptionContext,
     );
+    if (materialId !== undefined) caller.additionalEventData = { keyMaterialId: materialId };
     return {
       KeyId: key.arn,
       Plaintext: plaintext,

@@ -9,10 +9,11 @@ export const GenerateDataKeyWithoutPlaintext = defineOperation({
   readOnly: true,
   key: { member: 'KeyId', ...ENCRYPTION_KEY_RULE },
   dryRun: true,
-  async run({ input, key, services }) {
+  async run({ input, key, services, caller }) {
     const plaintext = randomBytes(dataKeyLength(input.KeySpec, input.NumberOfBytes));
     try {
       const blob = await encryptUnderKey(services, key, plaintext, input.EncryptionContext);
+      caller.additionalEventData = { keyMaterialId: key.currentMaterialId };
       return { CiphertextBlob: blob, KeyId: key.arn, KeyMaterialId: key.currentMaterialId };
     } finally {
       plaintext.fill(0);

@@ -10,10 +10,11 @@ export const GenerateDataKey = defineOperation({
   readOnly: true,
   key: { member: 'KeyId', ...ENCRYPTION_KEY_RULE },
   dryRun: true,
-  async run({ input, key, services }) {
+  async run({ input, key, services, caller }) {
     refuseRecipient(input);
     const plaintext = randomBytes(dataKeyLength(input.KeySpec, input.NumberOfBytes));
     const blob = await encryptUnderKey(services, key, plaintext, input.EncryptionContext);
+    caller.additionalEventData = { keyMaterialId: key.currentMaterialId };
     return { CiphertextBlob: blob, Plaintext: plaintext, KeyId: key.arn, KeyMaterialId: key.currentMaterialId };
   },
 });

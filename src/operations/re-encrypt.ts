@@ -11,11 +11,15 @@ export const ReEncrypt = defineOperation({
   action: 'kms:ReEncryptFrom',
   readOnly: true,
   dryRun: true,
+  auditDefaults: () => ({
+    SourceEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+    DestinationEncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  }),
   key: {
     ...ENCRYPTION_KEY_RULE,
     from: ({ input, caller, services }) => ciphertextKeyArn(input.CiphertextBlob, input.SourceKeyId, caller, services),
   },
-  async run({ input, key: source, services, useKey }) {
+  async run({ input, key: source, services, useKey, caller }) {
     const destination = await useKey(input.DestinationKeyId, ENCRYPTION_KEY_RULE, 'kms:ReEncryptTo');
     const sourceAlgorithm = encryptionAlgorithm(source, input.SourceEncryptionAlgorithm);
     const destinationAlgorithm = encryptionAlgorithm(destination, input.DestinationEncryptionAlgorithm);
@@ -32,6 +36,11 @@ export const ReEncrypt = defineOperation({
         plaintext,
         input.DestinationEncryptionContext,
       );
+      const destinationMaterialId = destinationAlgorithm.namesKeyMaterial ? destination.currentMaterialId : undefined;
+      caller.additionalEventData = {
+        ...(materialId !== undefined ? { sourceKeyMaterialId: materialId } : {}),
+        ...(destinationMaterialId !== undefined ? { destinationKeyMaterialId: destinationMaterialId } : {}),
+      };
       return {
         CiphertextBlob: blob,
         SourceKeyId: source.arn,
@@ -39,7 +48,7 @@ export const ReEncrypt = defineOperation({
         SourceEncryptionAlgorithm: sourceAlgorithm.name,
         DestinationEncryptionAlgorithm: destinationAlgorithm.name,
         ...(materialId !== undefined ? { SourceKeyMaterialId: materialId } : {}),
-        ...(destinationAlgorithm.namesKeyMaterial ? { DestinationKeyMaterialId: destination.currentMaterialId } : {}),
+        ...(destinationMaterialId !== undefined ? { DestinationKeyMaterialId: destinationMaterialId } : {}),
       };
     } finally {
       plaintext.fill(0);

@@ -15,7 +15,7 @@ import { retryOnConflict } from './update.js';
  * Rotates `key`; returns the updated record, or undefined when `precheck` says the rotation is no
  * longer wanted (it may also throw the error the caller should get).
  */
-export function rotateKey(
+export async function rotateKey(
   services: Services,
   key: KeyRecord,
   now: Date,
@@ -23,12 +23,14 @@ export function rotateKey(
   precheck: (current: KeyRecord) => Promise<boolean> = async () => true,
 ): Promise<KeyRecord | undefined> {
   let material: KeyMaterialRecord | undefined;
-  return retryOnConflict<KeyRecord | undefined>(
+  let previousMaterialId = key.currentMaterialId;
+  const rotated = await retryOnConflict<KeyRecord | undefined>(
     services.storage,
     key,
     async (current) => {
       if (!(await precheck(current))) return { result: 'ok', value: undefined };
       material ??= await services.materials.create(key.arn, key.keySpec, now, type);
+      previousMaterialId = current.currentMaterialId;
       const next: KeyRecord = { ...current, currentMaterialId: material.materialId };
       if (type === 'AUTOMATIC' && current.rotationEnabled && current.rotationPeriodInDays) {
         next.nextRotationDate = nextRotationDate(now, current.rotationPeriodInDays);
@@ -43,4 +45,19 @@ export function rotateKey(
       if (type === 'ON_DEMAND') checkKeyState('RotateKeyOnDemand', fresh);
     },
   );
+  if (rotated) {
+    // KMS records every rotation, automatic or on demand, as a RotateKey service event (ct-rotatekey).
+    await services.events.record({
+      eventName: 'RotateKey',
+      keyArn: key.arn,
+      time: now,
+      details: {
+        rotationType: type,
+        keyOrigin: rotated.origin,
+        previousKeyMaterialId: previousMaterialId,
+        currentKeyMaterialId: rotated.currentMaterialId,
+      },
+    });
+  }
+  return rotated;
 }

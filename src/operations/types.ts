@@ -13,8 +13,26 @@ export interface Logger {
 }
 
 /** Everything an operation may touch, injected (STYLE rule 7). */
+/**
+ * What KMS does on its own rather than on a request (CloudTrail's AwsServiceEvent): a rotation, or
+ * the deletion of a key whose waiting period ended.
+ */
+export interface ServiceEvent {
+  eventName: 'RotateKey' | 'DeleteKey';
+  keyArn: string;
+  time: Date;
+  /** CloudTrail's serviceEventDetails, beside the key id. */
+  details?: Record<string, string>;
+}
+
+/** Records service events durably; a failure is an error for the work that caused the event. */
+export interface ServiceEventLog {
+  record(event: ServiceEvent): Promise<void>;
+}
+
 export interface Services {
   clock: Clock;
+  events: ServiceEventLog;
   storage: Storage;
   keyStore: KeyStore;
   materials: MaterialService;
@@ -31,6 +49,8 @@ export interface Caller {
   requestId: string;
   /** ARNs of the keys the request used, in order (the pipeline fills it, for the audit event). */
   keyArns: string[];
+  /** CloudTrail's additionalEventData for this request (e.g. the key material used). */
+  additionalEventData?: Record<string, string>;
 }
 
 /** How an operation accepts a key identifier. */
@@ -70,6 +90,11 @@ export interface Operation<O extends OperationName> {
   key?: (KeyRule & { member: string }) | (KeyRule & { from: (ctx: KeylessContext<O>) => Promise<string> });
   /** The operation honours DryRun. */
   dryRun?: boolean;
+  /**
+   * Members CloudTrail shows with their default value when the caller left them out (ct-decrypt:
+   * the entry "always includes the encryptionAlgorithm ... even if [it] wasn't specified").
+   */
+  auditDefaults?: (input: OperationInput<O>) => Readonly<Record<string, unknown>>;
   run(ctx: OperationContext<O>): Promise<OperationOutput<O>>;
 }
 

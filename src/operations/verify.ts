@@ -8,6 +8,7 @@ export const Verify = defineOperation({
   readOnly: true,
   key: { member: 'KeyId', ...SIGNING_KEY_RULE },
   dryRun: true,
+  auditDefaults: () => ({ MessageType: 'RAW' }),
   async run({ input, key, services }) {
     const algorithm = signingAlgorithm(key, input.SigningAlgorithm);
     const messageType = checkMessage(algorithm, input.Message, input.MessageType);

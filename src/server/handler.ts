@@ -90,7 +90,12 @@ export function createKmsHandler(
     }
 
     const op = operation ? REGISTRY[operation] : undefined;
-    const readOnly = op && op !== NOT_YET ? op.readOnly : true;
+    const built = op && op !== NOT_YET ? (op as Operation<OperationName>) : undefined;
+    const readOnly = built ? built.readOnly : true;
+    const auditInput =
+      built?.auditDefaults && input !== undefined
+        ? { ...built.auditDefaults(input as never), ...(input as object) }
+        : input;
     const event = buildAuditEvent({
       operation,
       requestId,
@@ -99,11 +104,12 @@ export function createKmsHandler(
       sourceIp: meta.sourceIp,
       userAgent: header(req, 'user-agent') ?? '',
       identity,
-      input,
+      input: auditInput,
       output,
       readOnly,
       keyArns: caller?.keyArns ?? [],
       error,
+      additionalEventData: caller?.additionalEventData,
     });
     const durable = !error && operation !== undefined && (!readOnly || returnsSecret(operation));
     try {

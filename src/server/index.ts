@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { systemClock, type Clock } from '../domain/index.js';
-import { FileAuditSink } from '../audit/index.js';
+import { buildServiceEvent, FileAuditSink } from '../audit/index.js';
 import { openKeyStore } from '../keystore/index.js';
 import {
   KeyUsageTracker,
@@ -82,8 +82,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await keyStore.close();
     throw err;
   }
+  const audit = new FileAuditSink(join(dataDir, 'audit'), () => clock.now());
   const services: Services = {
     clock,
+    // Service events change state (a rotation, a deletion): durable like any state change.
+    events: { record: (event) => audit.record(buildServiceEvent(event), true) },
     storage,
     keyStore,
     materials: new MaterialService(storage, keyStore),
@@ -109,7 +112,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logger.info({ accountId, file }, 'created account and its administrator access key');
   }
 
-  const audit = new FileAuditSink(join(dataDir, 'audit'), () => clock.now());
   const handle = createKmsHandler({
     services,
     audit,

@@ -27,6 +27,10 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
         deleted.push(key.arn);
         progressed = true;
         services.logger.info({ keyArn: key.arn }, 'deleted key after its waiting period');
+        // The deletion is done; an audit failure cannot undo it, so it is logged loudly instead.
+        await services.events.record({ eventName: 'DeleteKey', keyArn: key.arn, time: now }).catch((err: unknown) => {
+          services.logger.error({ keyArn: key.arn, err }, 'audit of a key deletion failed');
+        });
       }
     }
     if (due.length < BATCH || !progressed) break;
@@ -51,7 +55,7 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
         progressed = true;
         services.logger.info({ keyArn: key.arn }, 'rotated key material');
       } catch (err) {
-        services.logger.warn({ keyArn: key.arn, err }, 'scheduled rotation failed; will retry');
+        services.logger.warn({ keyArn: key.arn, err }, 'scheduled rotation, or its audit event, failed');
       }
     }
     if (due.length < BATCH || !progressed) break;
