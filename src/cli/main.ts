@@ -80,6 +80,16 @@ program
     },
   );
 
+/** The flags `clientOptions` adds, and the files every envelope command names. */
+interface EnvelopeFlags {
+  in: string;
+  out: string;
+  endpointUrl?: string;
+  region?: string;
+  profile?: string;
+  encryptionContext?: Record<string, string>;
+}
+
 const clientOptions = (cmd: Command) =>
   cmd
     .option(
@@ -97,26 +107,16 @@ clientOptions(
     .requiredOption('--key-id <key>', 'KMS key id, ARN, alias name or alias ARN')
     .requiredOption('--in <file>', 'plaintext input')
     .requiredOption('--out <file>', 'ciphertext output'),
-).action(
-  async (o: {
-    keyId: string;
-    in: string;
-    out: string;
-    endpointUrl?: string;
-    region?: string;
-    profile?: string;
-    encryptionContext?: Record<string, string>;
-  }) => {
-    const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
-    // Loaded only here: `serve` never needs the Encryption SDK.
-    const { encryptFile } = await import('./envelope.js');
-    const result = await encryptFile(o.keyId, o.in, o.out, {
-      client,
-      ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
-    });
-    process.stderr.write(`encrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
-  },
-);
+).action(async (o: EnvelopeFlags & { keyId: string }) => {
+  const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
+  // Loaded only here: `serve` never needs the Encryption SDK.
+  const { encryptFile } = await import('./envelope.js');
+  const result = await encryptFile(o.keyId, o.in, o.out, {
+    client,
+    ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
+  });
+  process.stderr.write(`encrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
+});
 
 clientOptions(
   program
@@ -124,24 +124,15 @@ clientOptions(
     .description('decrypt a file made by `trent encrypt`')
     .requiredOption('--in <file>', 'ciphertext input')
     .requiredOption('--out <file>', 'plaintext output'),
-).action(
-  async (o: {
-    in: string;
-    out: string;
-    endpointUrl?: string;
-    region?: string;
-    profile?: string;
-    encryptionContext?: Record<string, string>;
-  }) => {
-    const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
-    const { decryptFile } = await import('./envelope.js');
-    const result = await decryptFile(o.in, o.out, {
-      client,
-      ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
-    });
-    process.stderr.write(`decrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
-  },
-);
+).action(async (o: EnvelopeFlags) => {
+  const client = kmsClientConfigFromEnv({ endpoint: o.endpointUrl, region: o.region, profile: o.profile });
+  const { decryptFile } = await import('./envelope.js');
+  const result = await decryptFile(o.in, o.out, {
+    client,
+    ...(o.encryptionContext ? { encryptionContext: o.encryptionContext } : {}),
+  });
+  process.stderr.write(`decrypted ${result.bytesIn} bytes into ${result.bytesOut} bytes\n`);
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // The message only: the Encryption SDK folds its causes' stack traces into its messages.
