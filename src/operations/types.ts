@@ -12,7 +12,6 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** Everything an operation may touch, injected (STYLE rule 7). */
 /**
  * What KMS does on its own rather than on a request (CloudTrail's AwsServiceEvent): a rotation, or
  * the deletion of a key whose waiting period ended.
@@ -30,6 +29,7 @@ export interface ServiceEventLog {
   record(event: ServiceEvent): Promise<void>;
 }
 
+/** Everything an operation may touch, injected (STYLE rule 7). */
 export interface Services {
   clock: Clock;
   events: ServiceEventLog;
