@@ -70,7 +70,9 @@ function parsePeerKey(spki: Buffer, curve: string): KeyObject {
 const SM2_ALGORITHM = Buffer.from('301306072a8648ce3d020106082a811ccf5501822d', 'hex');
 
 function isSm2(key: KeyObject): boolean {
-  if (key.asymmetricKeyType !== undefined) return false;
+  // The NIST curves take the fast path; anything else is told apart by its algorithm identifier,
+  // whatever type this Node version reports for an OpenSSL-SM2 key.
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve !== 'SM2') return false;
   const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
   const outer = derItem(spki, 0);
   return spki.subarray(outer.start, outer.start + SM2_ALGORITHM.length).equals(SM2_ALGORITHM);
