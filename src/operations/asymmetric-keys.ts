@@ -13,11 +13,9 @@ export async function privateKeyObject(
   key: KeyRecord,
   materialId = key.currentMaterialId,
 ): Promise<KeyObject> {
-  const parsed = await services.materials.derived(key.arn, materialId, 'private-key', (der) =>
+  return services.materials.derived(key.arn, materialId, 'private-key', (der) =>
     createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
   );
-  if (!parsed) throw new Error(`material ${materialId} of ${key.arn} is missing`);
-  return parsed;
 }
 
 export async function publicKeyObject(
@@ -25,11 +23,9 @@ export async function publicKeyObject(
   key: KeyRecord,
   materialId = key.currentMaterialId,
 ): Promise<KeyObject> {
-  const parsed = await services.materials.derived(key.arn, materialId, 'public-key', (der) =>
-    createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })),
-  );
-  if (!parsed) throw new Error(`material ${materialId} of ${key.arn} is missing`);
-  return parsed;
+  // From the cached private KeyObject: the PKCS#8 is parsed once per material.
+  const privateKey = await privateKeyObject(services, key, materialId);
+  return services.materials.derived(key.arn, materialId, 'public-key', () => createPublicKey(privateKey));
 }
 
 /** SubjectPublicKeyInfo DER of the key's public key. */

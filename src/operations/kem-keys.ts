@@ -15,11 +15,9 @@ export function isKemKey(key: KeyRecord): boolean {
 
 /** The ML-KEM key pair of `key`'s current material (ML-KEM keys never rotate). */
 export async function kemKeyPair(services: Services, key: KeyRecord): Promise<KemKeyPair> {
-  const pair = await services.materials.derived(key.arn, key.currentMaterialId, 'kem-key-pair', (seed) =>
+  return services.materials.derived(key.arn, key.currentMaterialId, 'kem-key-pair', (seed) =>
     kemKeyPairFromSeed(key.keySpec, seed),
   );
-  if (!pair) throw new Error(`material ${key.currentMaterialId} of ${key.arn} is missing`);
-  return pair;
 }
 
 /** SubjectPublicKeyInfo DER of an ML-KEM key's encapsulation key, for GetPublicKey. */

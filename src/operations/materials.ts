@@ -47,18 +47,13 @@ export class MaterialService {
 
   /**
    * A value computed once from a material by `derive` (e.g. a parsed KeyObject) and cached with it,
-   * under `name`; undefined when the key has no such material.
+   * under `name`. The material must exist: every caller holds a key record that names it.
    */
-  async derived<T>(
-    keyArn: string,
-    materialId: string,
-    name: string,
-    derive: (material: Buffer) => T,
-  ): Promise<T | undefined> {
+  async derived<T>(keyArn: string, materialId: string, name: string, derive: (material: Buffer) => T): Promise<T> {
     const id = `${cacheKey(keyArn, materialId)}\n${name}`;
     if (this.derivedCache.has(id)) return this.derivedCache.get(id) as T;
     const material = await this.plaintext(keyArn, materialId);
-    if (!material) return undefined;
+    if (!material) throw new Error(`material ${materialId} of ${keyArn} is missing`);
     const value = derive(material);
     if (this.derivedCache.size >= this.maxCached) {
       const oldest = this.derivedCache.keys().next().value;

@@ -49,9 +49,7 @@ export function checkMessage(
 export async function signingKey(services: Services, key: KeyRecord): Promise<SigningPrivateKey> {
   const parse = SIGNING_KEY_FROM_MATERIAL[key.keySpec];
   if (!parse) throw new Error(`no signing key parser for ${key.keySpec}`);
-  const parsed = await services.materials.derived(key.arn, key.currentMaterialId, 'signing-key', parse);
-  if (!parsed) throw new Error(`material ${key.currentMaterialId} of ${key.arn} is missing`);
-  return parsed;
+  return services.materials.derived(key.arn, key.currentMaterialId, 'signing-key', parse);
 }
 
 export const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
