@@ -5,6 +5,9 @@
  */
 import { CreateKeyCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,7 +32,7 @@ async function serve(dataDir: string, ...flags: string[]): Promise<Served> {
   const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
   const url = await new Promise<string>((ok, fail) => {
     const timer = setInterval(() => {
-      const ready = /"url":"(http:\/\/[^"]+)"[^\n]*Trent is ready/.exec(output);
+      const ready = /"url":"(https?:\/\/[^"]+)"[^\n]*Trent is ready/.exec(output);
       if (ready) {
         clearInterval(timer);
         ok(ready[1]!);
@@ -67,28 +70,40 @@ describe('trent serve', () => {
     expect(s.output()).toContain(file);
     expect(s.output()).not.toContain(creds.secretAccessKey);
 
+    // An agent that shows when each request's bytes are on their connection.
+    const sockets: net.Socket[] = [];
+    const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
+    const createConnection = agent.createConnection.bind(agent);
+    agent.createConnection = ((...args: Parameters<typeof createConnection>) => {
+      const socket = createConnection(...args) as net.Socket;
+      sockets.push(socket);
+      return socket;
+    }) as typeof agent.createConnection;
     const kms = new KMSClient({
       endpoint: s.url,
       region: 'eu-central-1',
       maxAttempts: 1,
       credentials: { accessKeyId: creds.accessKeyId!, secretAccessKey: creds.secretAccessKey! },
+      requestHandler: { httpAgent: agent },
     });
     const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
     expect(key.Arn).toMatch(/^arn:aws:kms:eu-central-1:444455556666:key\//);
 
-    // In-flight requests finish after SIGTERM.
+    // Every request the server has received is answered after SIGTERM (issue 15, finding 16):
+    // 20 Encrypts on fresh connections, SIGTERM as soon as their bytes are written. A reset or
+    // a hang-up is a lost request and fails the test.
+    const first = sockets.length;
     const inFlight = Array.from({ length: 20 }, () =>
       kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('in flight') })),
     );
-    await new Promise((r) => setImmediate(r));
+    const written = (c: net.Socket) => c.bytesWritten > 0 && c.writableLength === 0;
+    while (sockets.length < first + 20 || !sockets.slice(first).every(written)) {
+      await new Promise((r) => setImmediate(r));
+    }
     s.child.kill('SIGTERM');
     const results = await Promise.allSettled(inFlight);
     expect(await s.exited).toBe(0);
-    const ok = results.filter((r) => r.status === 'fulfilled').length;
-    const refused = results.filter(
-      (r) => r.status === 'rejected' && /ECONNREFUSED|ECONNRESET|socket hang up/.test(String(r.reason)),
-    ).length;
-    expect(ok + refused).toBe(results.length);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
     kms.destroy();
 
     // A restart reuses the account, the key and the credentials; no new credentials file.
@@ -155,6 +170,65 @@ describe('trent serve with the wrong root key', () => {
     const code = await new Promise<number | null>((ok) => child.on('exit', ok));
     expect(code).not.toBe(0);
     expect(err).toContain('The root key does not match this database');
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('trent serve over the network (issue 15, findings 13 and 14)', () => {
+  const refused = async (...flags: string[]) => {
+    const dir = await mkdtemp(join(tmpdir(), 'trent-expose-'));
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dir, ...flags], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+    await rm(dir, { recursive: true, force: true });
+    return { code, err };
+  };
+
+  it('refuses plain HTTP, and dev mode, on an address that is not loopback unless asked', async () => {
+    const plain = await refused('--host', '0.0.0.0');
+    expect(plain.code).not.toBe(0);
+    expect(plain.err).toMatch(/refusing to serve plain HTTP on 0\.0\.0\.0.*--tls-cert.*--insecure-http/s);
+    const dev = await refused('--host', '0.0.0.0', '--insecure-http', '--dev');
+    expect(dev.code).not.toBe(0);
+    expect(dev.err).toMatch(/refusing --dev on 0\.0\.0\.0.*--dev-allow-remote/s);
+  });
+
+  it('serves HTTPS with a self-signed certificate, says how to trust it, reloads on SIGHUP, and moves /metrics', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trent-tls-serve-'));
+    const s = await serve(dir, '--tls-self-signed', '--metrics-port', '0');
+    expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const ca = join(dir, 'tls', 'self-signed-cert.pem');
+    expect(s.output()).toContain(`--ca-bundle ${ca}`);
+    expect(s.output()).toContain(`AWS_CA_BUNDLE=${ca}`);
+    expect((await stat(join(dir, 'tls', 'self-signed-key.pem'))).mode & 0o777).toBe(0o600);
+    const metricsUrl = /"metricsUrl":"([^"]+)"/.exec(s.output())![1]!;
+
+    const creds = JSON.parse(await readFile(join(dir, 'admin-credentials.json'), 'utf8')) as Record<string, string>;
+    const agent = new https.Agent({ ca: await readFile(ca), keepAlive: true, maxSockets: 1 });
+    const kms = new KMSClient({
+      endpoint: s.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: creds.accessKeyId!, secretAccessKey: creds.secretAccessKey! },
+      requestHandler: { httpsAgent: agent },
+    });
+    await kms.send(new CreateKeyCommand({}));
+    s.child.kill('SIGHUP');
+    while (!s.output().includes('SIGHUP: TLS certificate and key reloaded'))
+      await new Promise((r) => setTimeout(r, 25));
+    // The kept-alive connection and new ones both go on after the reload.
+    await kms.send(new ListKeysCommand({}));
+    agent.destroy();
+    await kms.send(new ListKeysCommand({}));
+    expect(await (await fetch(metricsUrl)).text()).toMatch(
+      /^trent_requests_total\{operation="ListKeys",outcome="ok"\} 2$/m,
+    );
+    kms.destroy();
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
     await rm(dir, { recursive: true, force: true });
   });
 });

@@ -211,7 +211,11 @@ describe('DeriveSharedSecret errors', () => {
   });
 
   it('key-agreement keys do not rotate', async () => {
-    await expectKmsError(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })), 'UnsupportedOperationException');
+    await expectKmsError(
+      kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })),
+      'UnsupportedOperationException',
+      EMPTY_MESSAGE,
+    );
     await expectKmsError(
       kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })),
       'UnsupportedOperationException',

@@ -122,12 +122,21 @@ describe('CreateKey', () => {
     await expectKmsError(
       kms.send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })),
       'CustomKeyStoreNotFoundException',
+      'Custom key store cks-1234567890abcdef0 does not exist.',
     );
   });
 
   it('answers UnsupportedOperationException for what this server does not build yet', async () => {
-    await expectKmsError(kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' })), 'UnsupportedOperationException');
-    await expectKmsError(kms.send(new CreateKeyCommand({ MultiRegion: true })), 'UnsupportedOperationException');
+    await expectKmsError(
+      kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' })),
+      'UnsupportedOperationException',
+      'Origin EXTERNAL is not supported by this server yet.',
+    );
+    await expectKmsError(
+      kms.send(new CreateKeyCommand({ MultiRegion: true })),
+      'UnsupportedOperationException',
+      'Multi-Region keys are not supported by this server yet.',
+    );
   });
 
   it('does not create a key when CreateKey fails', async () => {
@@ -135,8 +144,13 @@ describe('CreateKey', () => {
     await expectKmsError(
       kms.send(new CreateKeyCommand({ Tags: [{ TagKey: 'aws:x', TagValue: 'v' }] })),
       'TagException',
+      'Tags beginning with aws: are reserved',
     );
-    await expectKmsError(kms.send(new CreateKeyCommand({ Policy: '{' })), 'MalformedPolicyDocumentException');
+    await expectKmsError(
+      kms.send(new CreateKeyCommand({ Policy: '{' })),
+      'MalformedPolicyDocumentException',
+      'Policy is not valid JSON.',
+    );
     const after = (await kms.send(new ListKeysCommand({ Limit: 1000 }))).Keys?.length;
     expect(after).toBe(before);
   });

@@ -239,7 +239,11 @@ describe('GenerateMac and VerifyMac errors', () => {
 describe('HMAC keys and rotation', () => {
   it('do not rotate: EnableKeyRotation and RotateKeyOnDemand are UnsupportedOperationException', async () => {
     const key = await hmacKey('HMAC_512');
-    await expectKmsError(kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })), 'UnsupportedOperationException');
+    await expectKmsError(
+      kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId })),
+      'UnsupportedOperationException',
+      EMPTY_MESSAGE,
+    );
     await expectKmsError(
       kms.send(new RotateKeyOnDemandCommand({ KeyId: key.KeyId })),
       'UnsupportedOperationException',

@@ -33,6 +33,9 @@ const AUTH_ERRORS = [
   'InvalidSignatureException',
   'UnrecognizedClientException',
 ];
+/** AWS's answer to a signature that does not match (src/auth/messages.ts cites where it was seen). */
+const SIGNATURE_MISMATCH =
+  /^The request signature we calculated does not match the signature you provided\. Check your AWS Secret Access Key and signing method\. Consult the service documentation for details\.$/;
 /** Marks blob contents; no response may contain it. */
 const CANARY = 'Tr3ntCanaryBlob';
 
@@ -761,7 +764,8 @@ function surrogateCases(f: Fixture): Case[] {
 }
 
 function routingCases(): Case[] {
-  const unknownOp = { status: 400, type: 'UnknownOperationException' };
+  // AWS sends UnknownOperationException with no message.
+  const unknownOp = { status: 400, type: 'UnknownOperationException', message: /^$/ };
   const cases: Case[] = [];
   const badTargets = fc.oneof(
     fc.constantFrom(
@@ -900,7 +904,13 @@ function routingCases(): Case[] {
       ...(method !== 'POST'
         ? { expect: unknownOp }
         : path.includes('X-Amz-Algorithm')
-          ? { expect: { status: 400, type: 'InvalidSignatureException' } }
+          ? {
+              expect: {
+                status: 400,
+                type: 'InvalidSignatureException',
+                message: "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
+              },
+            }
           : {}),
     });
   }
@@ -1036,7 +1046,14 @@ function authCases(f: Fixture, credentials: { accessKeyId: string }): Case[] {
       target: 'ListKeys',
       body: json({}),
       signingDate: new Date(Date.now() + skewMin * 60_000),
-      expect: { status: 400, type: 'InvalidSignatureException' },
+      expect: {
+        status: 400,
+        type: 'InvalidSignatureException',
+        message:
+          skewMin < 0
+            ? /^Signature expired: \d{8}T\d{6}Z is now earlier than /
+            : /^Signature not yet current: \d{8}T\d{6}Z is still later than /,
+      },
     });
   }
   cases.push({
@@ -1045,7 +1062,11 @@ function authCases(f: Fixture, credentials: { accessKeyId: string }): Case[] {
     target: 'ListKeys',
     body: json({}),
     auth: 'none',
-    expect: { status: 400, type: 'MissingAuthenticationTokenException' },
+    expect: {
+      status: 400,
+      type: 'MissingAuthenticationTokenException',
+      message: /^Request is missing Authentication Token$/,
+    },
   });
   // A signature over a different body is a mismatch, whatever the body holds.
   for (const body of sample(fc.string({ unit: 'binary', maxLength: 50 }), 30, 16)) {
@@ -1055,7 +1076,7 @@ function authCases(f: Fixture, credentials: { accessKeyId: string }): Case[] {
       target: 'ListKeys',
       body: json({}),
       sentBody: Buffer.from(body, 'utf8'),
-      expect: { status: 400, type: 'InvalidSignatureException' },
+      expect: { status: 400, type: 'InvalidSignatureException', message: SIGNATURE_MISMATCH },
     });
   }
   return cases;

@@ -412,6 +412,7 @@ describe('GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext', () => {
         }),
       ),
       'UnsupportedOperationException',
+      'Recipient is not supported: this server cannot verify Nitro Enclaves attestation documents.',
     );
     for (const command of [
       new GenerateDataKeyPairCommand({ KeyId: symmetric.KeyId, KeyPairSpec: 'ECC_NIST_P256', DryRun: true }),

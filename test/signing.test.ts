@@ -342,6 +342,7 @@ describe('Sign and Verify errors', () => {
     await expectKmsError(
       kms.send(new SignCommand({ KeyId: p256, Message: Buffer.alloc(4097, 7), SigningAlgorithm: 'ECDSA_SHA_256' })),
       'ValidationException',
+      "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096",
     );
   });
 
@@ -386,11 +387,13 @@ describe('Sign and Verify errors', () => {
         }),
       ),
       'DryRunOperationException',
+      'The request would have succeeded, but the DryRun option is set.',
     );
     // A DryRun that would fail reports the failure, not DryRunOperationException.
     await expectKmsError(
       kms.send(new SignCommand({ KeyId: p256, Message: MESSAGE, SigningAlgorithm: 'ECDSA_SHA_384', DryRun: true })),
       'InvalidKeyUsageException',
+      'Algorithm ECDSA_SHA_384 is incompatible with key spec ECC_NIST_P256.',
     );
   });
 
@@ -423,7 +426,11 @@ describe('Sign and Verify errors', () => {
 
   it('GetPublicKey refuses a symmetric key', async () => {
     const symmetric = await newKey(kms);
-    await expectKmsError(kms.send(new GetPublicKeyCommand({ KeyId: symmetric.Arn })), 'UnsupportedOperationException');
+    await expectKmsError(
+      kms.send(new GetPublicKeyCommand({ KeyId: symmetric.Arn })),
+      'UnsupportedOperationException',
+      `${symmetric.Arn} key spec SYMMETRIC_DEFAULT is not valid for GetPublicKey.`,
+    );
   });
 });
 

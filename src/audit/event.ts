@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SCHEMA, type ShapeName, OPERATIONS, type OperationName } from '../model/index.js';
+import { boundMember, boundObject, boundString, LIMITS, redact } from './limits.js';
 
 export interface AuditIdentity {
   type: string;
@@ -33,7 +34,8 @@ export interface AuditEvent {
   errorMessage?: string;
   requestParameters: unknown;
   responseElements: unknown;
-  additionalEventData?: Record<string, string>;
+  /** Trent adds `truncatedFields` (the paths it cut or omitted, docs/operations.md) to CloudTrail's members. */
+  additionalEventData?: Record<string, string | string[]>;
   requestID?: string;
   eventID: string;
   readOnly: boolean;
@@ -41,12 +43,12 @@ export interface AuditEvent {
   eventType: 'AwsApiCall' | 'AwsServiceEvent';
   managementEvent: boolean;
   recipientAccountId: string;
-  serviceEventDetails?: Record<string, string>;
+  serviceEventDetails?: Record<string, unknown>;
   eventCategory: 'Management';
 }
 
 /** The CloudTrail record version KMS writes today ("The current version is 1.11"). */
-const EVENT_VERSION = '1.11';
+export const EVENT_VERSION = '1.11';
 
 export interface AuditInput {
   operation: OperationName | undefined;
@@ -62,6 +64,11 @@ export interface AuditInput {
   keyArns: readonly string[];
   error?: { code: string; message: string } | undefined;
   additionalEventData?: Record<string, string> | undefined;
+  /**
+   * Values that must never appear in the event (the raw Authorization header, its signature, a
+   * session token): removed from errorMessage whatever the message says.
+   */
+  redact?: readonly string[] | undefined;
 }
 
 /**
@@ -89,53 +96,85 @@ const eventTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 const keyResource = (ARN: string) => ({ accountId: ARN.split(':')[4] ?? '', type: 'AWS::KMS::Key' as const, ARN });
 
-/** A copy of `value` with lowerCamel member names and no blob or sensitive member. */
-export function auditView(shapeName: string, value: unknown): unknown {
+/**
+ * A copy of `value` with lowerCamel member names and no blob or sensitive member. Strings longer
+ * than their member allows are cut (LIMITS), and each cut is noted in `truncated` by its path.
+ */
+export function auditView(shapeName: string, value: unknown, truncated: string[] = [], path = ''): unknown {
   const shape = SCHEMA[shapeName as ShapeName];
   if (!shape || value === undefined || value === null) return undefined;
   if (shape.sensitive || shape.type === 'blob') return undefined;
   switch (shape.type) {
     case 'structure': {
+      if (typeof value !== 'object') return undefined;
       const out: Record<string, unknown> = {};
       for (const [name, memberShape] of Object.entries(shape.members ?? {})) {
-        const v = auditView(memberShape, (value as Record<string, unknown>)[name]);
-        if (v !== undefined) out[decapitalize(name)] = v;
+        const key = decapitalize(name);
+        const v = auditView(memberShape, (value as Record<string, unknown>)[name], truncated, join(path, key));
+        if (v !== undefined) out[key] = v;
       }
       return out;
     }
     case 'list':
-      return Array.isArray(value) ? value.map((v) => auditView(shape.member!, v)) : undefined;
+      return Array.isArray(value)
+        ? value.map((v, i) => auditView(shape.member!, v, truncated, `${path}[${i}]`))
+        : undefined;
     case 'map': {
       const valueShape = SCHEMA[shape.value as ShapeName];
-      return valueShape?.sensitive ? undefined : value;
+      if (valueShape?.sensitive || typeof value !== 'object') return undefined;
+      // Keys and values of a map (an encryption context) have no model bound of their own.
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const key = boundMember(k, undefined, truncated, `${path}{key}`);
+        out[key] = typeof v === 'string' ? boundMember(v, undefined, truncated, join(path, key)) : v;
+      }
+      return out;
     }
     case 'timestamp':
       return value instanceof Date ? responseDate(value) : undefined;
+    case 'string':
+      return typeof value === 'string' ? boundMember(value, shape.max, truncated, path) : value;
     default:
       return value;
   }
 }
 
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
 export function buildAuditEvent(a: AuditInput): AuditEvent {
   const spec = a.operation ? OPERATIONS[a.operation] : undefined;
-  const request = spec && a.input !== undefined ? auditView(spec.input, a.input) : undefined;
-  const response = !a.readOnly && spec?.output && a.output !== undefined ? auditView(spec.output, a.output) : undefined;
+  const truncated: string[] = [];
+  const request =
+    spec && a.input !== undefined ? auditView(spec.input, a.input, truncated, 'requestParameters') : undefined;
+  const response =
+    !a.readOnly && spec?.output && a.output !== undefined
+      ? auditView(spec.output, a.output, truncated, 'responseElements')
+      : undefined;
   const accountId = a.identity?.accountId ?? '';
-  return {
+  const text = (value: string, max: number, field: string) => boundString(value, max, truncated, field);
+  const errorMessage = a.error ? text(redact(a.error.message, a.redact), LIMITS.errorMessage, 'errorMessage') : '';
+  const event: AuditEvent = {
     eventVersion: EVENT_VERSION,
     userIdentity: a.identity ?? null,
     eventTime: eventTime(a.time),
     eventSource: 'kms.amazonaws.com',
     eventName: a.operation ?? 'Unknown',
-    awsRegion: a.region,
-    sourceIPAddress: a.sourceIp,
-    userAgent: a.userAgent,
-    ...(a.error ? { errorCode: a.error.code, errorMessage: a.error.message } : {}),
-    requestParameters: request && Object.keys(request).length ? request : null,
-    responseElements: response && Object.keys(response as object).length ? response : null,
-    ...(a.additionalEventData && Object.keys(a.additionalEventData).length && !a.error
-      ? { additionalEventData: a.additionalEventData }
-      : {}),
+    awsRegion: text(a.region, LIMITS.region, 'awsRegion'),
+    sourceIPAddress: text(a.sourceIp, LIMITS.sourceIPAddress, 'sourceIPAddress'),
+    userAgent: text(a.userAgent, LIMITS.userAgent, 'userAgent'),
+    ...(a.error ? { errorCode: a.error.code, errorMessage } : {}),
+    requestParameters: boundObject(
+      request && Object.keys(request).length ? request : null,
+      truncated,
+      'requestParameters',
+    ),
+    responseElements: boundObject(
+      response && Object.keys(response as object).length ? response : null,
+      truncated,
+      'responseElements',
+    ),
+    // Evaluated after every bounded field above, so `truncated` is complete here.
+    ...additionalEventData(a, truncated),
     requestID: a.requestId,
     eventID: randomUUID(),
     readOnly: a.readOnly,
@@ -145,6 +184,15 @@ export function buildAuditEvent(a: AuditInput): AuditEvent {
     recipientAccountId: accountId,
     eventCategory: 'Management',
   };
+  return event;
+}
+
+function additionalEventData(a: AuditInput, truncated: readonly string[]): Pick<AuditEvent, 'additionalEventData'> {
+  const data: Record<string, string | string[]> = {
+    ...(a.additionalEventData && !a.error ? a.additionalEventData : {}),
+    ...(truncated.length ? { truncatedFields: [...truncated] } : {}),
+  };
+  return Object.keys(data).length ? { additionalEventData: data } : {};
 }
 
 export interface ServiceEventInput {

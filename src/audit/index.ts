@@ -9,4 +9,13 @@ export {
   type AuditInput,
   type ServiceEventInput,
 } from './event.js';
-export { FileAuditSink, type AuditSink } from './sink.js';
+export {
+  AuthFailureLimiter,
+  DEFAULT_AUTH_FAILURE_LIMITS,
+  OTHER_SOURCES,
+  type AuthFailureLimits,
+} from './auth-failures.js';
+export { DEFAULT_MIN_FREE_BYTES, FreeSpaceFloor, statfsFreeBytes, type FreeBytes } from './free-space.js';
+export { LIMITS, OMITTED, REDACTED } from './limits.js';
+export { DEFAULT_RETENTION_DAYS, fileHour, pruneAuditFiles } from './retention.js';
+export { FileAuditSink, type AuditSink, type FileAuditSinkOptions } from './sink.js';

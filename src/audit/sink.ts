@@ -1,11 +1,13 @@
 /**
  * The durable audit log: events appended as JSON lines to one file per hour under the audit
  * directory, with group commit. `record(event, durable)` resolves after the event is written and,
- * when durable, fsynced — many concurrent requests share one fsync.
+ * when durable, fsynced — many concurrent requests share one fsync. When a new hour's file is
+ * opened, files past the retention period are deleted (retention.ts).
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEvent } from './event.js';
+import { DEFAULT_RETENTION_DAYS, pruneAuditFiles } from './retention.js';
 
 export interface AuditSink {
   record(event: AuditEvent, durable: boolean): Promise<void>;
@@ -20,15 +22,27 @@ interface Pending {
 
 const hourOf = (d: Date): string => d.toISOString().slice(0, 13).replace(/[-T]/g, '');
 
+export interface FileAuditSinkOptions {
+  /** Days an hourly file is kept; 0 keeps them all. Default 90. */
+  retentionDays?: number | undefined;
+  /** Told of the files retention deleted, or of a failure to delete them. */
+  onPruned?: ((files: string[]) => void) | undefined;
+  onPruneError?: ((err: unknown) => void) | undefined;
+  /** How a file is opened; tests replace it to watch the FileHandle. */
+  openFile?: ((path: string, flags: string, mode: number) => Promise<FileHandle>) | undefined;
+}
+
 export class FileAuditSink implements AuditSink {
   private queue: Pending[] = [];
   private flushing: Promise<void> | undefined;
   private file: { hour: string; handle: FileHandle } | undefined;
   private closed = false;
+  private pruning: Promise<void> | undefined;
 
   constructor(
     private readonly dir: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly options: FileAuditSinkOptions = {},
   ) {}
 
   record(event: AuditEvent, durable: boolean): Promise<void> {
@@ -62,14 +76,32 @@ export class FileAuditSink implements AuditSink {
     if (this.file?.hour === hour) return this.file.handle;
     await this.file?.handle.close();
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const handle = await open(join(this.dir, `events-${hour}.jsonl`), 'a', 0o600);
+    const handle = await (this.options.openFile ?? open)(join(this.dir, `events-${hour}.jsonl`), 'a', 0o600);
     this.file = { hour, handle };
+    // A new hour: old hours may have passed the retention period. Not awaited by this batch.
+    void this.prune(now);
     return handle;
+  }
+
+  /** Deletes files past retention (also run by the server's hourly timer). One run at a time. */
+  prune(now: Date = this.now()): Promise<void> {
+    this.pruning ??= pruneAuditFiles(this.dir, now, this.options.retentionDays ?? DEFAULT_RETENTION_DAYS)
+      .then(
+        (files) => {
+          if (files.length) this.options.onPruned?.(files);
+        },
+        (err: unknown) => this.options.onPruneError?.(err),
+      )
+      .finally(() => {
+        this.pruning = undefined;
+      });
+    return this.pruning;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.flushing;
+    await this.pruning;
     await this.file?.handle.close();
     this.file = undefined;
   }

@@ -34,6 +34,11 @@ const MISMATCH = {
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
 };
 
+const UNRECOGNIZED = {
+  code: 'UnrecognizedClientException',
+  message: 'The security token included in the request is invalid.',
+};
+
 function opts(req: RawRequest, extra: Partial<AuthOptions> = {}): AuthOptions {
   return { lookup: defaultLookup(), now: dateOf(req), ...extra };
 }
@@ -126,6 +131,29 @@ describe('requests signed by the AWS SDK for JavaScript v3 (KMSClient)', () => {
     });
   });
 
+  it('refuses a request whose X-Amz-Target, Content-Type or X-Amz-* headers are not all signed', async () => {
+    // Signed over host and x-amz-date only: anyone who saw it could resend it as another operation.
+    const at = new Date('2026-11-28T12:00:00Z');
+    const req = await smithySigned(
+      { headers: { ...kmsHeaders('DescribeKey'), 'x-amz-meta': 'x' }, body: '{"KeyId":"alias/a"}' },
+      { at, unsignableHeaders: new Set(['content-type', 'x-amz-target', 'x-amz-meta']) },
+    );
+    expect(String(req.headers['authorization'])).toContain('SignedHeaders=host;x-amz-date,');
+    const lookup = defaultLookup();
+    expect(await failure(authenticate(req, { lookup, now: at }))).toEqual({
+      code: 'InvalidSignatureException',
+      message:
+        'There were headers present in the request which were not signed: content-type, x-amz-meta, x-amz-target',
+    });
+    expect(lookup.calls).toEqual([]);
+    // The same request resent as DisableKey is refused the same way, before anything else.
+    const replayed = withHeader(req, 'x-amz-target', 'TrentService.DisableKey');
+    expect((await failure(authenticate(replayed, { lookup, now: at }))).code).toBe('InvalidSignatureException');
+    // Signed whole, it is accepted.
+    const whole = await smithySigned({ headers: kmsHeaders('DescribeKey'), body: '{"KeyId":"alias/a"}' }, { at });
+    await expect(authenticate(whole, { lookup, now: at })).resolves.toMatchObject({ accessKeyId: ACCESS_KEY_ID });
+  });
+
   it('verifies a request from temporary credentials, X-Amz-Security-Token signed with the rest', async () => {
     const credentials = {
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
@@ -135,13 +163,24 @@ describe('requests signed by the AWS SDK for JavaScript v3 (KMSClient)', () => {
     const req = await captureSdkRequest((c) => c.send(new ListKeysCommand({})), { credentials });
     expect(String(req.headers['authorization'])).toContain('x-amz-security-token');
     const lookup = lookupOf({
-      ASIAIOSFODNN7EXAMPLE: { secret: SECRET, principal: userPrincipal },
+      ASIAIOSFODNN7EXAMPLE: { secret: SECRET, principal: userPrincipal, sessionToken: credentials.sessionToken },
     });
     await expect(authenticate(req, { lookup, now: dateOf(req) })).resolves.toMatchObject({
       accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
     });
+    // Another token is not the one these credentials were issued with.
     const tampered = withHeader(req, 'x-amz-security-token', 'another-token');
-    expect(await failure(authenticate(tampered, { lookup, now: dateOf(req) }))).toEqual(MISMATCH);
+    expect(await failure(authenticate(tampered, { lookup, now: dateOf(req) }))).toEqual(UNRECOGNIZED);
+    // Nor is none.
+    const stripped = withHeader(req, 'x-amz-security-token', undefined);
+    expect(await failure(authenticate(stripped, { lookup, now: dateOf(req) }))).toEqual(UNRECOGNIZED);
+  });
+
+  it('refuses a session token sent with a long-term access key, which issued none', async () => {
+    const credentials = { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET, sessionToken: 'FwoGZXIvYXdzEXAMPLE' };
+    const req = await captureSdkRequest((c) => c.send(new ListKeysCommand({})), { credentials });
+    const lookup = defaultLookup();
+    expect(await failure(authenticate(req, { lookup, now: dateOf(req) }))).toEqual(UNRECOGNIZED);
   });
 });
 

@@ -4,16 +4,17 @@
  * algorithm, credential scope, access key, signature). Presigned query-string requests are not
  * accepted. X-Amz-Security-Token is hashed like any signed header; session credentials come later.
  */
-import { accountRootArn, type Principal } from '../domain/index.js';
+import { accountRootArn, regionSet, type Principal, type RegionSet } from '../domain/index.js';
 import { checkAlgorithm, checkScope, parseAuthorizationHeader, parseCredential } from './authorization-header.js';
 import {
   bothHeaderAndQueryAuth,
+  headersNotSigned,
   hostNotSigned,
   missingAuthenticationToken,
   signatureMismatch,
   unrecognizedClient,
 } from './messages.js';
-import { expectedSignature, signaturesMatch } from './signature.js';
+import { constantTimeEquals, expectedSignature, signaturesMatch } from './signature.js';
 import { checkSkew, parseTimestamp } from './timestamp.js';
 
 export interface RawRequest {
@@ -28,6 +29,8 @@ export interface RawRequest {
 export interface CredentialRecord {
   secretAccessKey: string;
   principal: Principal;
+  /** Temporary credentials' session token; a long-term access key has none. */
+  sessionToken?: string;
 }
 
 export type CredentialLookup = (accessKeyId: string) => Promise<CredentialRecord | undefined>;
@@ -41,6 +44,8 @@ export interface AuthOptions {
   service?: string;
   /** Dev mode: any well-formed Authorization header is the root of this account. */
   dev?: { accountId: string };
+  /** Regions a credential scope may name; default AWS's (domain/regions.ts). */
+  regions?: RegionSet;
 }
 
 export interface Authenticated {
@@ -72,7 +77,7 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
   checkAlgorithm(fields.algorithm);
   const scope = parseCredential(fields.credential);
   const service = opts.service ?? 'kms';
-  checkScope(scope, service, timestampText ?? '');
+  checkScope(scope, service, timestampText ?? '', opts.regions ?? DEFAULT_REGIONS);
   if (scope.accessKeyId === '') throw unrecognizedClient();
 
   if (opts.dev) {
@@ -85,8 +90,16 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
     return { principal, region: scope.region, accessKeyId: scope.accessKeyId };
   }
 
+  // Only a strict server checks signatures, so only there can an unsigned header be a forgery: a
+  // request signed over `host;x-amz-date` must not be replayable with another X-Amz-Target.
+  const unsigned = unsignedProtectedHeaders(headers, fields.signedHeaders);
+  if (unsigned.length > 0) throw headersNotSigned(unsigned);
+
   const record = await opts.lookup(scope.accessKeyId);
   if (!record) throw unrecognizedClient();
+  // A session token goes with the temporary credentials it was issued with and nothing else
+  // (a token with a long-term key, or the wrong token, is refused as AWS refuses it).
+  if (!sessionTokenMatches(first(headers['x-amz-security-token']), record.sessionToken)) throw unrecognizedClient();
 
   const expected = await expectedSignature({
     method: req.method,
@@ -108,6 +121,24 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
     region: scope.region,
     accessKeyId: scope.accessKeyId,
   };
+}
+
+const DEFAULT_REGIONS = regionSet();
+
+/** Headers that change what a request means, so they must be covered by its signature. */
+const mustBeSigned = (name: string): boolean =>
+  name === 'content-type' || name === 'x-amz-target' || name.startsWith('x-amz-');
+
+function unsignedProtectedHeaders(headers: RawRequest['headers'], signed: readonly string[]): string[] {
+  const covered = new Set(signed);
+  return Object.keys(headers)
+    .filter((name) => mustBeSigned(name) && !covered.has(name))
+    .sort();
+}
+
+function sessionTokenMatches(sent: string | undefined, issued: string | undefined): boolean {
+  if (sent === undefined || issued === undefined) return sent === issued;
+  return constantTimeEquals(sent, issued);
 }
 
 function first(v: string | string[] | undefined): string | undefined {

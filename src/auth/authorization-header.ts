@@ -3,6 +3,7 @@
  * checks them (dynalite's notes from probing AWS; AWS General Reference, "Signature Version 4
  * signing process"). Pure functions: they see strings, never a request.
  */
+import type { RegionSet } from '../domain/index.js';
 import {
   badCredentialScope,
   credentialNotFiveElements,
@@ -95,13 +96,15 @@ export function parseCredential(credential: string): CredentialScope {
   return { accessKeyId, date, region, service, terminator };
 }
 
-/** Region names as AWS spells them: lowercase words and digits joined by hyphens. */
-const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
 /** Checks region, service, terminator and date together and reports every problem at once. */
-export function checkScope(scope: CredentialScope, expectedService: string, timestamp: string): void {
+export function checkScope(
+  scope: CredentialScope,
+  expectedService: string,
+  timestamp: string,
+  regions: RegionSet,
+): void {
   const problems: string[] = [];
-  if (!REGION.test(scope.region)) problems.push(scopeProblem.region(scope.region));
+  if (!regions.has(scope.region)) problems.push(scopeProblem.region(scope.region));
   if (scope.service !== expectedService) problems.push(scopeProblem.service(expectedService));
   if (scope.terminator !== SCOPE_TERMINATOR) problems.push(scopeProblem.terminator(scope.terminator));
   // AWS General Reference, "Handling dates in Signature Version 4": the scope date must be the

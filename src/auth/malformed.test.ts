@@ -1,6 +1,6 @@
 /** Every way an Authorization header or credential scope can be malformed, with AWS's exact words. */
 import { describe, expect, it } from 'vitest';
-import { KmsError } from '../domain/index.js';
+import { KmsError, regionSet } from '../domain/index.js';
 import { authenticate, type RawRequest } from './index.js';
 import { signaturesMatch } from './signature.js';
 import { ACCESS_KEY_ID, defaultLookup } from './test-requests.js';
@@ -24,8 +24,12 @@ function request(authorization: string | undefined, extra: Record<string, string
   };
 }
 
-const header = (credential: string, signedHeaders = 'host;x-amz-date', algorithm = 'AWS4-HMAC-SHA256') =>
-  `${algorithm} Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=${SIG}`;
+const header = (
+  credential: string,
+  signedHeaders = 'content-type;host;x-amz-date;x-amz-target',
+  algorithm = 'AWS4-HMAC-SHA256',
+) => `${algorithm} Credential=${credential}, SignedHeaders=${signedHeaders}, Signature=${SIG}`;
+const redacted = (authorization: string) => authorization.replace(`Signature=${SIG}`, 'Signature=(redacted)');
 const scope = (s = '20261128/us-east-1/kms/aws4_request') => `${ACCESS_KEY_ID}/${s}`;
 
 async function rejection(req: RawRequest, dev = false): Promise<{ code: string; message: string }> {
@@ -120,7 +124,8 @@ describe('incomplete Authorization header', () => {
       "Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. ",
     ],
   ])('missing %s', async (_, authorization, prefix) => {
-    const expected = incomplete(`${prefix}Authorization=${authorization}`);
+    // The header is repeated as AWS repeats it, but without the signature's value.
+    const expected = incomplete(`${prefix}Authorization=${redacted(authorization)}`);
     expect(await rejection(request(authorization))).toEqual(expected);
     expect(await rejection(request(authorization), true)).toEqual(expected);
   });
@@ -130,16 +135,26 @@ describe('incomplete Authorization header', () => {
     delete req.headers['x-amz-date'];
     expect(await rejection(req)).toEqual(
       incomplete(
-        `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${header(scope())}`,
+        `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${redacted(header(scope()))}`,
       ),
     );
+  });
+
+  it('repeats a huge header cut short, never whole', async () => {
+    const authorization = `AWS4-HMAC-SHA256 Credential=${'A'.repeat(7000)}, Signature=${SIG}`;
+    const { message } = await rejection(request(authorization));
+    expect(message.length).toBeLessThan(400);
+    expect(message).toMatch(
+      /^Authorization header requires 'SignedHeaders' parameter\. Authorization=AWS4-HMAC-SHA256 Credential=A+\.\.\.\(truncated\)$/,
+    );
+    expect(message).not.toContain(SIG);
   });
 
   it('an element without an equals sign (a space after "Credential=")', async () => {
     const authorization = `AWS4-HMAC-SHA256 Credential= ${scope()}, SignedHeaders=host;x-amz-date, Signature=${SIG}`;
     expect(await rejection(request(authorization))).toEqual(
       incomplete(
-        `'${scope()}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+        `'${scope()}' not a valid key=value pair (missing equal-sign) in Authorization header: '${redacted(authorization)}'.`,
       ),
     );
   });
@@ -228,6 +243,21 @@ describe('credential scope', () => {
       "Credential should be scoped to a valid region, not 'US_EAST'. ",
     ],
     [
+      'a region AWS does not have',
+      '20261128/us-middle-9/kms/aws4_request',
+      "Credential should be scoped to a valid region, not 'us-middle-9'. ",
+    ],
+    [
+      'a China-looking region AWS does not have',
+      '20261128/cn-anything/kms/aws4_request',
+      "Credential should be scoped to a valid region, not 'cn-anything'. ",
+    ],
+    [
+      'a region of 5,000 characters',
+      `20261128/${'a'.repeat(5000)}/kms/aws4_request`,
+      `Credential should be scoped to a valid region, not '${'a'.repeat(256)}...(truncated)'. `,
+    ],
+    [
       'a date other than the timestamp',
       '20261127/us-east-1/kms/aws4_request',
       "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20261127' != '20261128', from '20261128T120000Z'. ",
@@ -250,6 +280,20 @@ describe('credential scope', () => {
       code: 'UnrecognizedClientException',
       message: 'The security token included in the request is invalid.',
     });
+  });
+
+  it('accepts a region the operator added, and only that one', async () => {
+    const req = request(header(scope('20261128/us-middle-9/kms/aws4_request')));
+    const regions = regionSet(['us-middle-9']);
+    // Past the scope check: only the made-up signature is wrong.
+    await expect(authenticate(req, { lookup: defaultLookup(), now: AT, regions })).rejects.toMatchObject({
+      message: expect.stringMatching(/^The request signature we calculated/),
+    });
+    const other = request(header(scope('20261128/us-middle-8/kms/aws4_request')));
+    await expect(authenticate(other, { lookup: defaultLookup(), now: AT, regions })).rejects.toMatchObject({
+      message: "Credential should be scoped to a valid region, not 'us-middle-8'. ",
+    });
+    expect(() => regionSet(['not a region'])).toThrow(/region 'not a region' is not a region name/);
   });
 
   it('uses the configured service name', async () => {

@@ -7,6 +7,25 @@
  */
 import { KmsError } from '../domain/index.js';
 
+/**
+ * Text from the request that a message repeats is cut to this many characters, so a huge header
+ * cannot grow every error answer, log line and audit event (issue 15, finding 3).
+ */
+export const MAX_ECHOED_CHARACTERS = 256;
+
+function echo(value: string): string {
+  return value.length > MAX_ECHOED_CHARACTERS ? `${value.slice(0, MAX_ECHOED_CHARACTERS)}...(truncated)` : value;
+}
+
+/**
+ * AWS repeats the whole Authorization header in some messages. Trent repeats it without the
+ * signature's value and cut short: the rest shows the caller what was wrong, and the header never
+ * reaches an event or a log line raw.
+ */
+function echoAuthorization(header: string): string {
+  return echo(header.replace(/Signature=[^,\s]*/g, 'Signature=(redacted)'));
+}
+
 export const MISSING_AUTHENTICATION_TOKEN = 'MissingAuthenticationTokenException';
 export const INCOMPLETE_SIGNATURE = 'IncompleteSignatureException';
 export const INVALID_SIGNATURE = 'InvalidSignatureException';
@@ -20,7 +39,7 @@ export function missingAuthenticationToken(): KmsError {
 export function notKeyValuePair(element: string, header: string): KmsError {
   return new KmsError(
     INCOMPLETE_SIGNATURE,
-    `'${element}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`,
+    `'${echo(element)}' not a valid key=value pair (missing equal-sign) in Authorization header: '${echoAuthorization(header)}'.`,
   );
 }
 
@@ -33,13 +52,13 @@ export function incompleteAuthorization(missing: readonly MissingPart[], header:
       ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
       : `Authorization header requires '${part}' parameter. `,
   );
-  return new KmsError(INCOMPLETE_SIGNATURE, `${parts.join('')}Authorization=${header}`);
+  return new KmsError(INCOMPLETE_SIGNATURE, `${parts.join('')}Authorization=${echoAuthorization(header)}`);
 }
 
 export function dateNotBasicFormat(value: string): KmsError {
   return new KmsError(
     INCOMPLETE_SIGNATURE,
-    `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    `Date must be in ISO-8601 'basic format'. Got '${echo(value)}'. See http://en.wikipedia.org/wiki/ISO_8601`,
   );
 }
 
@@ -66,24 +85,24 @@ export function hostNotSigned(): KmsError {
 export function unsupportedAlgorithm(algorithm: string): KmsError {
   return new KmsError(
     INCOMPLETE_SIGNATURE,
-    `Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now). `,
+    `Unsupported AWS 'algorithm': '${echo(algorithm)}' (only AWS4-HMAC-SHA256 for now). `,
   );
 }
 
 export function credentialNotFiveElements(credential: string): KmsError {
   return new KmsError(
     INCOMPLETE_SIGNATURE,
-    `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+    `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${echo(credential)}'`,
   );
 }
 
 export const scopeProblem = {
-  region: (region: string) => `Credential should be scoped to a valid region, not '${region}'. `,
+  region: (region: string) => `Credential should be scoped to a valid region, not '${echo(region)}'. `,
   service: (expected: string) => `Credential should be scoped to correct service: '${expected}'. `,
   terminator: (terminator: string) =>
-    `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `,
+    `Credential should be scoped with a valid terminator: 'aws4_request', not '${echo(terminator)}'. `,
   date: (scopeDate: string, timestamp: string) =>
-    `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${timestamp.slice(0, 8)}', from '${timestamp}'. `,
+    `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${echo(scopeDate)}' != '${timestamp.slice(0, 8)}', from '${echo(timestamp)}'. `,
 } as const;
 
 /** All scope problems are reported together, as AWS does. */
@@ -103,6 +122,14 @@ export function signatureMismatch(): KmsError {
   return new KmsError(
     INVALID_SIGNATURE,
     'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  );
+}
+
+/** X-Amz-Target, Content-Type and every X-Amz-* header must be signed (S3's wording, which names them). */
+export function headersNotSigned(names: readonly string[]): KmsError {
+  return new KmsError(
+    INVALID_SIGNATURE,
+    `There were headers present in the request which were not signed: ${echo(names.join(', '))}`,
   );
 }
 

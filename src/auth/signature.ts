@@ -103,10 +103,15 @@ function signerFor(input: SignatureInput): VerifyingSigner {
 
 /** Constant-time comparison of the provided and expected hex signatures. */
 export function signaturesMatch(provided: string, expected: string): boolean {
+  return constantTimeEquals(provided, expected);
+}
+
+/** Constant-time comparison of a secret string with what a client sent. */
+export function constantTimeEquals(provided: string, expected: string): boolean {
   const want = Buffer.from(expected, 'utf8');
   const got = Buffer.from(provided, 'utf8');
   if (got.length !== want.length) {
-    // Same work either way; the expected length (64) is public.
+    // Same work either way; the expected length is public.
     timingSafeEqual(want, want);
     return false;
   }

@@ -21,14 +21,21 @@ export const userPrincipal: Principal = {
 };
 
 /** Knows one key pair, and counts the look-ups so tests can see when none happened. */
-export function lookupOf(keys: Record<string, { secret: string; principal: Principal }>): CredentialLookup & {
+export function lookupOf(
+  keys: Record<string, { secret: string; principal: Principal; sessionToken?: string }>,
+): CredentialLookup & {
   calls: string[];
 } {
   const calls: string[] = [];
   const fn = async (accessKeyId: string) => {
     calls.push(accessKeyId);
     const k = keys[accessKeyId];
-    return k ? { secretAccessKey: k.secret, principal: k.principal } : undefined;
+    if (!k) return undefined;
+    return {
+      secretAccessKey: k.secret,
+      principal: k.principal,
+      ...(k.sessionToken !== undefined ? { sessionToken: k.sessionToken } : {}),
+    };
   };
   return Object.assign(fn, { calls });
 }

@@ -10,6 +10,7 @@ import {
   defaultLogger,
   startServer,
 } from '../server/index.js';
+import { isQuotaName, QUOTA_NAMES, type QuotaName } from '../domain/index.js';
 import { kmsClientConfigFromEnv } from './kms-client.js';
 
 function port(value: string): number {
@@ -18,15 +19,44 @@ function port(value: string): number {
   return n;
 }
 
+function count(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n === 0)
+    throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
 function accountId(value: string): string {
   if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('must be 12 digits');
   return value;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function context(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError('must be key=value');
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+function quota(value: string, previous: Partial<Record<QuotaName, number>> = {}): Partial<Record<QuotaName, number>> {
+  const eq = value.indexOf('=');
+  const name = value.slice(0, eq);
+  const n = Number(value.slice(eq + 1));
+  if (eq <= 0 || !isQuotaName(name))
+    throw new InvalidArgumentError(`must be NAME=VALUE, NAME one of ${QUOTA_NAMES.join(', ')}`);
+  if (!/^\d+$/.test(value.slice(eq + 1)) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('VALUE must be a non-negative integer');
+  return { ...previous, [name]: n };
 }
 
 // Node 20 is this project's runtime; the SDK's notice about its future Node requirement would only
@@ -46,8 +76,77 @@ program
   .option('--dev', 'accept any well-formed credentials without checking signatures (development only)', false)
   .option('--account-id <id>', 'account created on first start', accountId, DEFAULT_ACCOUNT_ID)
   .option('--root-key <spec>', 'root key location, file:PATH (default <data-dir>/root-key)')
+  .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); reloaded on SIGHUP')
+  .option('--tls-key <file>', 'the PEM private key of --tls-cert; reloaded on SIGHUP')
+  .option('--tls-self-signed', 'serve HTTPS with a self-signed certificate kept in <data-dir>/tls/', false)
+  .option('--insecure-http', 'allow plain HTTP on an address that is not loopback (TLS terminated in front)', false)
+  .option('--dev-allow-remote', 'allow --dev on an address that is not loopback', false)
+  .option('--metrics-host <host>', 'serve /metrics on its own listener at this address (default 127.0.0.1)')
+  .option('--metrics-port <port>', 'serve /metrics on its own listener at this port, not on the API port', port)
+  .option('--max-connections <n>', 'open connections at most (default 1024)', positive)
+  .option(
+    '--max-inflight-body-bytes <n>',
+    'bytes of request bodies held before authentication, all requests together (default 67108864)',
+    positive,
+  )
+  .option('--headers-timeout-ms <ms>', "time to receive a request's headers (default 10000)", positive)
+  .option('--request-timeout-ms <ms>', 'time to receive a whole request (default 30000)', positive)
+  .option('--body-idle-timeout-ms <ms>', 'longest pause within a request body (default 10000)', positive)
+  .option('--extra-region <region>', "accept this region besides AWS's own (repeatable)", collect, [])
+  .option('--quota <name=value>', "a resource quota other than AWS's default (repeatable; docs/operations.md)", quota)
+  .option('--audit-retention-days <days>', 'days an hourly audit file is kept, 0 = forever (default 90)', count)
+  .option(
+    '--audit-min-free-bytes <bytes>',
+    'refuse requests while the audit directory has less free space, 0 = never (default 268435456)',
+    count,
+  )
+  .option('--keygen-threads <n>', 'threads generating RSA keys (default half the cores, at least 1)', positive)
+  .option('--keygen-queue <n>', 'key generations waiting for a thread; beyond, ThrottlingException (default 32)', count)
   .action(
-    async (o: { port: number; host: string; dataDir: string; dev: boolean; accountId: string; rootKey?: string }) => {
+    async (o: {
+      port: number;
+      host: string;
+      dataDir: string;
+      dev: boolean;
+      accountId: string;
+      rootKey?: string;
+      extraRegion: string[];
+      quota?: Partial<Record<QuotaName, number>>;
+      auditRetentionDays?: number;
+      auditMinFreeBytes?: number;
+      tlsCert?: string;
+      tlsKey?: string;
+      tlsSelfSigned: boolean;
+      insecureHttp: boolean;
+      devAllowRemote: boolean;
+      metricsHost?: string;
+      metricsPort?: number;
+      maxConnections?: number;
+      maxInflightBodyBytes?: number;
+      headersTimeoutMs?: number;
+      requestTimeoutMs?: number;
+      bodyIdleTimeoutMs?: number;
+      keygenThreads?: number;
+      keygenQueue?: number;
+    }) => {
+      if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) {
+        throw new InvalidArgumentError('--tls-cert and --tls-key go together');
+      }
+      if (o.tlsCert !== undefined && o.tlsSelfSigned) {
+        throw new InvalidArgumentError('--tls-self-signed and --tls-cert exclude each other');
+      }
+      if (o.metricsHost !== undefined && o.metricsPort === undefined) {
+        throw new InvalidArgumentError('--metrics-host needs --metrics-port');
+      }
+      const httpLimits = Object.fromEntries(
+        Object.entries({
+          maxConnections: o.maxConnections,
+          maxInflightBodyBytes: o.maxInflightBodyBytes,
+          headersTimeoutMs: o.headersTimeoutMs,
+          requestTimeoutMs: o.requestTimeoutMs,
+          bodyIdleTimeoutMs: o.bodyIdleTimeoutMs,
+        }).filter(([, v]) => v !== undefined),
+      );
       const logger = defaultLogger();
       const server = await startServer({
         dataDir: o.dataDir,
@@ -57,6 +156,20 @@ program
         accountId: o.accountId,
         logger,
         ...(o.rootKey ? { rootKey: o.rootKey } : {}),
+        extraRegions: o.extraRegion,
+        ...(o.quota ? { quotas: o.quota } : {}),
+        ...(o.auditRetentionDays !== undefined ? { auditRetentionDays: o.auditRetentionDays } : {}),
+        ...(o.auditMinFreeBytes !== undefined ? { auditMinFreeBytes: o.auditMinFreeBytes } : {}),
+        ...(o.tlsCert && o.tlsKey ? { tls: { certFile: o.tlsCert, keyFile: o.tlsKey } } : {}),
+        tlsSelfSigned: o.tlsSelfSigned,
+        insecureHttp: o.insecureHttp,
+        devAllowRemote: o.devAllowRemote,
+        ...(o.metricsPort !== undefined
+          ? { metricsListener: { host: o.metricsHost ?? DEFAULT_HOST, port: o.metricsPort } }
+          : {}),
+        httpLimits,
+        ...(o.keygenThreads !== undefined ? { keygenThreads: o.keygenThreads } : {}),
+        ...(o.keygenQueue !== undefined ? { keygenQueue: o.keygenQueue } : {}),
       });
       if (server.createdCredentials) {
         logger.info(
@@ -64,7 +177,24 @@ program
           'administrator credentials written (the secret is in the file only)',
         );
       }
+      if (o.tlsSelfSigned && server.tlsFiles) {
+        const ca = server.tlsFiles.certFile;
+        logger.info(
+          { caBundle: ca },
+          `self-signed TLS certificate for localhost, 127.0.0.1 and ::1. AWS CLI: aws --endpoint-url ${server.url} ` +
+            `--ca-bundle ${ca} (or AWS_CA_BUNDLE=${ca}, also read by the Python, Go and other AWS SDKs); ` +
+            `Node.js SDK: NODE_EXTRA_CA_CERTS=${ca}`,
+        );
+      }
+      if (server.metricsUrl) logger.info({ metricsUrl: server.metricsUrl }, 'metrics served apart from the API');
       logger.info({ url: server.url, dataDir: resolve(o.dataDir), accountId: server.accountId }, 'Trent is ready');
+      // SIGHUP loads the TLS certificate and key again; open connections keep theirs.
+      process.on('SIGHUP', () => {
+        server.reloadTls().then(
+          () => logger.info({ tls: server.tlsFiles !== undefined }, 'SIGHUP: TLS certificate and key reloaded'),
+          (err: unknown) => logger.error({ err }, 'SIGHUP: reloading TLS failed; the previous certificate stays'),
+        );
+      });
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
         server.close().then(

@@ -17,7 +17,17 @@ export { aesGcmOpen, aesGcmSeal, wrappingAad, type WrappedRecordType } from './w
 export { hkdfSha256 } from './hkdf.js';
 export { generateRandom, newKeyId, newMaterialId } from './random.js';
 export { constantTimeEqual } from './compare.js';
-export { generateKeyMaterial, MATERIAL_GENERATORS } from './key-material.js';
+export { generateKeyMaterial, MATERIAL_GENERATORS, type GenerationThread } from './key-material.js';
+export {
+  DEFAULT_KEYGEN_QUEUE,
+  defaultKeygenThreads,
+  KeyGenerationBusyError,
+  KeyGenerationClosedError,
+  KeyGenerationPool,
+  type KeyGenerationPoolOptions,
+  type KeyPairGenerator,
+} from './keygen-pool.js';
+export type { KeyPairParams } from './keygen-job.js';
 export { oaepMaxPlaintext, RSA_OAEP, rsaOaepDecrypt, rsaOaepEncrypt, type OaepParameters } from './rsa-encryption.js';
 export { DATA_KEY_PAIR_SPECS, generateDataKeyPair, type DataKeyPair } from './key-pair.js';
 export { computeMac, MAC_ALGORITHMS, verifyMac, type MacAlgorithm } from './mac.js';

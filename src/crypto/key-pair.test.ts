@@ -1,7 +1,11 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { kemKeyPairFromSeed, kemPublicKeySpki } from './kem.js';
 import { DATA_KEY_PAIR_SPECS, generateDataKeyPair } from './key-pair.js';
+import { KeyGenerationPool } from './keygen-pool.js';
+
+const pool = new KeyGenerationPool({ threads: 1, maxQueued: 8 });
+afterAll(() => pool.close());
 
 describe('data key pairs', () => {
   it("covers the model's DataKeyPairSpec values, SM2 marked China-only", () => {
@@ -28,9 +32,27 @@ describe('data key pairs', () => {
     ).toEqual(['SM2']);
   });
 
+  it('generates RSA pairs on the key-generation pool and the rest where measured fast enough', () => {
+    const runsOn = Object.fromEntries(Object.entries(DATA_KEY_PAIR_SPECS).map(([spec, row]) => [spec, row.runsOn]));
+    expect(runsOn).toEqual({
+      RSA_2048: 'keygen-pool',
+      RSA_3072: 'keygen-pool',
+      RSA_4096: 'keygen-pool',
+      ECC_NIST_P256: 'libuv-pool',
+      ECC_NIST_P384: 'libuv-pool',
+      ECC_NIST_P521: 'libuv-pool',
+      ECC_SECG_P256K1: 'libuv-pool',
+      ECC_NIST_EDWARDS25519: 'libuv-pool',
+      SM2: 'libuv-pool',
+      ML_KEM_512: 'event-loop',
+      ML_KEM_768: 'event-loop',
+      ML_KEM_1024: 'event-loop',
+    });
+  });
+
   it('returns a PKCS#8 private key and the SPKI public key that belongs to it', async () => {
     for (const spec of ['RSA_2048', 'ECC_NIST_P256', 'ECC_SECG_P256K1', 'ECC_NIST_EDWARDS25519', 'SM2']) {
-      const { privateKey, publicKey } = await generateDataKeyPair(spec);
+      const { privateKey, publicKey } = await generateDataKeyPair(spec, pool);
       const parsed = createPrivateKey({ key: privateKey, format: 'der', type: 'pkcs8' });
       expect(createPublicKey(parsed).export({ format: 'der', type: 'spki' }).equals(publicKey), spec).toBe(true);
     }
@@ -44,7 +66,7 @@ describe('data key pairs', () => {
       ['ML_KEM_768', 2],
       ['ML_KEM_1024', 3],
     ] as const) {
-      const { privateKey, publicKey } = await generateDataKeyPair(spec);
+      const { privateKey, publicKey } = await generateDataKeyPair(spec, pool);
       expect(privateKey.length).toBe(22 + 64);
       const prefix = Buffer.from(rfcPrefix512);
       prefix[17] = arc;

@@ -1,13 +1,8 @@
 /** ARNs and key identifiers as AWS KMS writes and accepts them. */
 
-export const DEFAULT_PARTITION = 'aws';
+import { partitionOf } from './regions.js';
 
-/** Regions in the China partition use `aws-cn`, GovCloud `aws-us-gov`. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return DEFAULT_PARTITION;
-}
+export const DEFAULT_PARTITION = 'aws';
 
 export function keyArn(region: string, accountId: string, keyId: string): string {
   return `arn:${partitionOf(region)}:kms:${region}:${accountId}:key/${keyId}`;
@@ -31,9 +26,9 @@ export function isKeyId(s: string): boolean {
 
 export type KeyIdentifier =
   | { kind: 'keyId'; keyId: string }
-  | { kind: 'keyArn'; region: string; accountId: string; keyId: string }
+  | { kind: 'keyArn'; arn: string; region: string; accountId: string; keyId: string }
   | { kind: 'aliasName'; aliasName: string }
-  | { kind: 'aliasArn'; region: string; accountId: string; aliasName: string };
+  | { kind: 'aliasArn'; arn: string; region: string; accountId: string; aliasName: string };
 
 const ARN = /^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\d{12}):(.+)$/;
 
@@ -49,9 +44,9 @@ export function parseKeyIdentifier(s: string): KeyIdentifier | undefined {
     const [, , region, accountId, resource] = m as unknown as [string, string, string, string, string];
     if (resource.startsWith('key/')) {
       const keyId = resource.slice(4);
-      return isKeyId(keyId) ? { kind: 'keyArn', region, accountId, keyId } : undefined;
+      return isKeyId(keyId) ? { kind: 'keyArn', arn: s, region, accountId, keyId } : undefined;
     }
-    if (resource.startsWith('alias/')) return { kind: 'aliasArn', region, accountId, aliasName: resource };
+    if (resource.startsWith('alias/')) return { kind: 'aliasArn', arn: s, region, accountId, aliasName: resource };
     return undefined;
   }
   return isKeyId(s) ? { kind: 'keyId', keyId: s } : undefined;

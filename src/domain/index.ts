@@ -4,5 +4,7 @@ export * from './clock.js';
 export * from './errors.js';
 export * from './key-spec.js';
 export * from './key-state.js';
+export * from './quotas.js';
+export * from './regions.js';
 export * from './rules.js';
 export type * from './types.js';

@@ -1,4 +1,4 @@
-/** Limits and defaults AWS KMS documents, in one place. */
+/** Limits and defaults AWS KMS documents, in one place; resource quotas are in quotas.ts. */
 export const LIMITS = {
   /** ScheduleKeyDeletion PendingWindowInDays. */
   pendingWindowMinDays: 7,
@@ -8,10 +8,8 @@ export const LIMITS = {
   rotationPeriodMinDays: 90,
   rotationPeriodMaxDays: 2560,
   rotationPeriodDefaultDays: 365,
-  /** RotateKeyOnDemand: at most this many on-demand rotations per key. */
-  onDemandRotationsPerKey: 25,
-  /** Tags per KMS key. */
-  tagsPerKey: 50,
+  /** ListResourceTags: "between 1 and 50, inclusive ... defaults to 50" (API reference). */
+  tagListDefault: 50,
   /** ListKeys, ListKeyPolicies, ListKeyRotations default page size. */
   defaultListLimit: 100,
   /** ListAliases: "between 1 and 100, inclusive ... defaults to 50" (API reference). */

@@ -1,4 +1,4 @@
-import { aliasArn, checkAliasName, KmsError } from '../domain/index.js';
+import { aliasArn, aliasQuotaExceeded, checkAliasName, KmsError } from '../domain/index.js';
 import { defineOperation } from './types.js';
 
 export const CreateAlias = defineOperation({
@@ -9,17 +9,22 @@ export const CreateAlias = defineOperation({
   async run({ input, key, caller, services, now }) {
     checkAliasName(input.AliasName);
     const arn = aliasArn(caller.region, key.accountId, input.AliasName);
-    const result = await services.storage.createAlias({
-      accountId: key.accountId,
-      region: caller.region,
-      aliasName: input.AliasName,
-      aliasArn: arn,
-      targetKeyId: key.keyId,
-      creationDate: now,
-      lastUpdatedDate: now,
-    });
+    const maxAliases = services.quotas.aliasesPerKey;
+    const result = await services.storage.createAlias(
+      {
+        accountId: key.accountId,
+        region: caller.region,
+        aliasName: input.AliasName,
+        aliasArn: arn,
+        targetKeyId: key.keyId,
+        creationDate: now,
+        lastUpdatedDate: now,
+      },
+      maxAliases,
+    );
     if (result === 'exists')
       throw new KmsError('AlreadyExistsException', `An alias with the name ${arn} already exists`);
+    if (result !== 'ok') throw aliasQuotaExceeded(maxAliases, result.usage);
     return {};
   },
 });

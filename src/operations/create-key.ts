@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { KEY_SPECS, keyArn, KmsError, offeredIn, partitionOf, type KeyRecord } from '../domain/index.js';
+import {
+  KEY_SPECS,
+  keyArn,
+  KmsError,
+  keyQuotaExceeded,
+  offeredIn,
+  partitionOf,
+  type KeyRecord,
+} from '../domain/index.js';
 import { defaultKeyPolicy } from '../policy/index.js';
 import { checkKeyPolicy } from './key-policy.js';
 import { keyMetadata } from './metadata.js';
@@ -25,7 +33,8 @@ export const CreateKey = defineOperation({
   async run({ input, caller, services, now }) {
     const { region } = caller;
     const { accountId } = caller.principal;
-    if (input.KeySpec && input.CustomerMasterKeySpec && input.KeySpec !== input.CustomerMasterKeySpec) {
+    // Refused whenever both are present, even when they agree (AWS's answer).
+    if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
       throw new KmsError(
         'ValidationException',
         'You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.',
@@ -71,10 +80,10 @@ export const CreateKey = defineOperation({
     }
     let policy = defaultKeyPolicy(accountId, partitionOf(region));
     if (input.Policy !== undefined) {
-      checkKeyPolicy(input.Policy, caller, input.BypassPolicyLockoutSafetyCheck);
+      checkKeyPolicy(input.Policy, caller, services, input.BypassPolicyLockoutSafetyCheck);
       policy = input.Policy;
     }
-    const tags = checkNewTags([], input.Tags ?? []);
+    const tags = checkNewTags([], input.Tags ?? [], services.quotas.tagsPerKey);
 
     const keyId = randomUUID();
     const arn = keyArn(region, accountId, keyId);
@@ -98,7 +107,9 @@ export const CreateKey = defineOperation({
       multiRegion: false,
       version: 0,
     };
-    await services.storage.createKey(key, material);
+    const maxKeys = services.quotas.keysPerRegion;
+    const created = await services.storage.createKey(key, material, maxKeys);
+    if (created !== 'ok') throw keyQuotaExceeded(maxKeys, created.usage);
     // The new key is the event's resource (ct-createkey).
     caller.keyArns.push(arn);
     return { KeyMetadata: keyMetadata(key) };

@@ -5,6 +5,7 @@
 import { DATA_KEY_PAIR_SPECS, generateDataKeyPair, type DataKeyPair } from '../crypto/index.js';
 import { KmsError, partitionOf, type KeyRecord } from '../domain/index.js';
 import { encryptionAlgorithm } from './encryption-algorithms.js';
+import { throttledWhenBusy } from './key-generation.js';
 import type { Caller, Services } from './types.js';
 
 export interface EncryptedDataKeyPair extends DataKeyPair {
@@ -28,7 +29,7 @@ export async function newDataKeyPair(
   if (row.chinaOnly && partitionOf(caller.region) !== 'aws-cn') {
     throw new KmsError('UnsupportedOperationException', `KeyPairSpec ${keyPairSpec} is not supported in this Region`);
   }
-  const pair = await generateDataKeyPair(keyPairSpec);
+  const pair = await throttledWhenBusy(generateDataKeyPair(keyPairSpec, services.keyGeneration));
   try {
     const privateKeyCiphertext = await wrap.encrypt(services, key, pair.privateKey, encryptionContext);
     return { ...pair, privateKeyCiphertext };

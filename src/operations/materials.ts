@@ -3,10 +3,11 @@
  * a bounded cache of unwrapped material (materials are immutable, so the cache never goes stale;
  * entries of a deleted key are dropped by `forget`).
  */
-import { generateKeyMaterial, newMaterialId, wrappingAad } from '../crypto/index.js';
+import { generateKeyMaterial, newMaterialId, wrappingAad, type KeyPairGenerator } from '../crypto/index.js';
 import type { KeyMaterialRecord, RotationType } from '../domain/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { Storage } from '../storage/types.js';
+import { throttledWhenBusy } from './key-generation.js';
 
 export class MaterialService {
   private readonly cache = new Map<string, Buffer>();
@@ -16,10 +17,15 @@ export class MaterialService {
   constructor(
     private readonly storage: Storage,
     private readonly keyStore: KeyStore,
+    /** Where slow generations (RSA) run: the key-generation pool. */
+    private readonly keyGeneration: KeyPairGenerator,
     private readonly maxCached = 10_000,
   ) {}
 
-  /** New material of `keySpec` for `keyArn`, wrapped and ready to store. */
+  /**
+   * New material of `keySpec` for `keyArn`, wrapped and ready to store. ThrottlingException when
+   * the key-generation queue is full.
+   */
   async create(
     keyArn: string,
     keySpec: string,
@@ -27,7 +33,7 @@ export class MaterialService {
     rotationType?: RotationType,
   ): Promise<KeyMaterialRecord> {
     const materialId = newMaterialId();
-    const plaintext = await generateKeyMaterial(keySpec);
+    const plaintext = await throttledWhenBusy(generateKeyMaterial(keySpec, this.keyGeneration));
     const wrapped = await this.keyStore.wrap(plaintext, wrappingAad('key-material', keyArn, materialId));
     this.remember(cacheKey(keyArn, materialId), plaintext);
     return { keyArn, materialId, wrapped, createdAt, rotationType };

@@ -10,7 +10,7 @@ export const PutKeyPolicy = defineOperation({
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ input, key, caller, services }) {
     checkPolicyName(input.PolicyName);
-    checkKeyPolicy(input.Policy, caller, input.BypassPolicyLockoutSafetyCheck);
+    checkKeyPolicy(input.Policy, caller, services, input.BypassPolicyLockoutSafetyCheck);
     await updateKey(services.storage, 'PutKeyPolicy', key, (k) => ({ ...k, policy: input.Policy }));
     return {};
   },

@@ -22,7 +22,8 @@ export async function resolveKey(
       if (parsed.region !== caller.region) throw new KmsError('NotFoundException', `Invalid arn ${parsed.region}`);
       if (parsed.accountId !== caller.principal.accountId && !rule.crossAccount) throw notFound(identifier);
       const key = await storage.getKey(parsed.region, parsed.accountId, parsed.keyId);
-      if (!key) throw notFound(identifier);
+      // The ARN is compared whole: region, account and id found the row, the partition must match too.
+      if (!key || key.arn !== parsed.arn) throw notFound(identifier);
       return key;
     }
     case 'aliasName':
@@ -34,7 +35,8 @@ export async function resolveKey(
       if (accountId !== caller.principal.accountId && !rule.crossAccount) {
         throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);
       }
-      const alias = await storage.getAlias(region, accountId, parsed.aliasName);
+      const found = await storage.getAlias(region, accountId, parsed.aliasName);
+      const alias = parsed.kind === 'aliasArn' && found?.aliasArn !== parsed.arn ? undefined : found;
       if (!alias)
         throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);
       const key = await storage.getKey(region, accountId, alias.targetKeyId);

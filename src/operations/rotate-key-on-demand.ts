@@ -1,4 +1,4 @@
-import { KmsError, LIMITS } from '../domain/index.js';
+import { KmsError } from '../domain/index.js';
 import { rotateKey } from './rotate.js';
 import { checkRotatable } from './rotation.js';
 import { defineOperation } from './types.js';
@@ -14,7 +14,7 @@ export const RotateKeyOnDemand = defineOperation({
     // exceed the limit (the write is compare-and-set on the version read with the count).
     await rotateKey(services, key, now, 'ON_DEMAND', async (current) => {
       const materials = await services.storage.listKeyMaterials(current.arn);
-      if (materials.filter((m) => m.rotationType === 'ON_DEMAND').length >= LIMITS.onDemandRotationsPerKey) {
+      if (materials.filter((m) => m.rotationType === 'ON_DEMAND').length >= services.quotas.onDemandRotationsPerKey) {
         throw new KmsError(
           'LimitExceededException',
           `The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can be performed for this key: ${key.arn}`,

@@ -8,7 +8,10 @@ export const TagResource = defineOperation({
   readOnly: false,
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ input, key, services }) {
-    await updateKey(services.storage, 'TagResource', key, (k) => ({ ...k, tags: checkNewTags(k.tags, input.Tags) }));
+    await updateKey(services.storage, 'TagResource', key, (k) => ({
+      ...k,
+      tags: checkNewTags(k.tags, input.Tags, services.quotas.tagsPerKey),
+    }));
     return {};
   },
 });

@@ -1,5 +1,6 @@
 /** What an operation declares and what it gets to work with. */
-import type { Clock, KeyRecord, Principal } from '../domain/index.js';
+import type { KeyPairGenerator } from '../crypto/index.js';
+import type { Clock, KeyRecord, Principal, ResourceQuotas } from '../domain/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { OperationInput, OperationName, OperationOutput } from '../model/index.js';
 import type { Storage } from '../storage/types.js';
@@ -36,8 +37,12 @@ export interface Services {
   storage: Storage;
   keyStore: KeyStore;
   materials: MaterialService;
+  /** Slow key-pair generation (RSA), on its own threads apart from libuv's pool (crypto/keygen-pool.ts). */
+  keyGeneration: KeyPairGenerator;
   usage: KeyUsageTracker;
   logger: Logger;
+  /** AWS's resource quotas as this server applies them (domain/quotas.ts). */
+  quotas: ResourceQuotas;
   random(n: number): Buffer;
 }
 

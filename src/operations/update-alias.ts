@@ -1,4 +1,4 @@
-import { aliasArn, checkAliasName, KEY_SPECS, KmsError } from '../domain/index.js';
+import { aliasArn, aliasQuotaExceeded, checkAliasName, KEY_SPECS, KmsError } from '../domain/index.js';
 import { defineOperation } from './types.js';
 
 /** Points an existing alias at another key of the same type and usage. */
@@ -25,8 +25,10 @@ export const UpdateAlias = defineOperation({
         `Alias ${alias.aliasArn} cannot be changed from a key of spec ${current.keySpec} and usage ${current.keyUsage} to a key of spec ${key.keySpec} and usage ${key.keyUsage}.`,
       );
     }
-    if ((await storage.updateAlias(caller.region, accountId, input.AliasName, key.keyId, now)) === 'not-found')
-      throw notFound();
+    const maxAliases = services.quotas.aliasesPerKey;
+    const result = await storage.updateAlias(caller.region, accountId, input.AliasName, key.keyId, now, maxAliases);
+    if (result === 'not-found') throw notFound();
+    if (result !== 'ok') throw aliasQuotaExceeded(maxAliases, result.usage);
     return {};
   },
 });

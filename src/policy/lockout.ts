@@ -8,6 +8,7 @@
  * matches a principal that is `*`, its own ARN, its account id, or its account's root ARN.
  */
 import type { PatternElement, PolicyDocument, PolicyStatement } from './types.js';
+import { wildcardMatch } from './wildcard.js';
 
 export interface PolicyCaller {
   accountId: string;
@@ -17,18 +18,9 @@ export interface PolicyCaller {
 
 export const LOCKOUT_MESSAGE = 'The new key policy will not allow you to update the key policy in the future.';
 
-/** IAM wildcard match: `*` any run, `?` any one character; action names are case-insensitive. */
-function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`, ignoreCase ? 'i' : '').test(value);
-}
-
 function matches(element: PatternElement | undefined, value: string, ignoreCase: boolean): boolean {
   if (!element) return false;
-  const hit = element.patterns.some((p) => wildcard(p, value, ignoreCase));
+  const hit = element.patterns.some((p) => wildcardMatch(p, value, ignoreCase));
   return element.negated ? !hit : hit;
 }
 

@@ -6,9 +6,16 @@
  * material is answered only after its event is durable.
  */
 import { randomUUID } from 'node:crypto';
-import { buildAuditEvent, returnsSecret, type AuditIdentity, type AuditSink } from '../audit/index.js';
+import {
+  buildAuditEvent,
+  returnsSecret,
+  type AuditEvent,
+  type AuditIdentity,
+  type AuditSink,
+  type AuthFailureLimiter,
+} from '../audit/index.js';
 import { authenticate, type CredentialLookup, type RawRequest } from '../auth/index.js';
-import { KmsError } from '../domain/index.js';
+import { KmsError, type RegionSet } from '../domain/index.js';
 import type { OperationName } from '../model/index.js';
 import { execute, NOT_YET, REGISTRY, type Caller, type Operation, type Services } from '../operations/index.js';
 import { decodeInput, encodeOutput, errorResponse, routeRequest, validateInput } from '../protocol/index.js';
@@ -19,7 +26,18 @@ export interface KmsHandlerOptions {
   audit: AuditSink;
   dev?: { accountId: string } | undefined;
   maxSkewMs?: number | undefined;
+  /** Regions a credential scope may name; default AWS's. */
+  regions?: RegionSet | undefined;
+  /** Bounds the events of requests that fail authentication, per source (docs/operations.md). */
+  authFailures?: AuthFailureLimiter | undefined;
+  /** The audit directory's free-space floor: below it every request is refused, unaudited. */
+  freeSpace?: { ok(): Promise<boolean> } | undefined;
+  auditMetrics?: { refused(): void; suppressed(): void } | undefined;
 }
+
+/** The answer below the audit's free-space floor (docs/operations.md, "Audit"). */
+export const AUDIT_FLOOR_MESSAGE =
+  'The audit log is below its free-space floor, so this server accepts no new work until space is freed.';
 
 export interface RequestMeta {
   sourceIp: string;
@@ -40,14 +58,36 @@ const header = (req: RawRequest, name: string): string | undefined => {
 
 /** Region named in the Authorization header's scope, for events of requests that failed auth. */
 const scopeRegion = (req: RawRequest): string =>
-  /Credential=[^/,]*\/\d{8}\/([a-z0-9-]+)\//.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
+  /Credential=[^/,]*\/\d{8}\/([a-z0-9-]{1,64})\//.exec(header(req, 'authorization') ?? '')?.[1] ?? '';
+
+/**
+ * What an event must never carry whatever an error message echoes: the raw Authorization header,
+ * its signature, and a session token.
+ */
+const secretsOf = (req: RawRequest): string[] => {
+  const authorization = header(req, 'authorization') ?? '';
+  const signature = /Signature=([^,\s]+)/.exec(authorization)?.[1] ?? '';
+  return [authorization, signature, header(req, 'x-amz-security-token') ?? ''];
+};
 
 export function createKmsHandler(
   opts: KmsHandlerOptions,
 ): (req: RawRequest, meta: RequestMeta) => Promise<KmsResponse> {
   const { services, audit } = opts;
+  const recordSummary = (summary: AuditEvent | undefined) => {
+    if (!summary) return;
+    void audit.record(summary, false).catch((err: unknown) => {
+      services.logger.error({ err }, 'audit log write of an authentication failure summary failed');
+    });
+  };
   return async (req, meta) => {
     const requestId = randomUUID();
+    if (opts.freeSpace && !(await opts.freeSpace.ok())) {
+      // Writing nothing is the point: the refusal is counted in a metric, not in the trail.
+      opts.auditMetrics?.refused();
+      const res = errorResponse(new KmsError('KMSInternalException', AUDIT_FLOOR_MESSAGE), requestId);
+      return { status: res.status, body: res.body, requestId, errorCode: res.code };
+    }
     const time = services.clock.now();
     let operation: OperationName | undefined;
     let caller: Caller | undefined;
@@ -62,6 +102,7 @@ export function createKmsHandler(
         now: time,
         ...(opts.maxSkewMs !== undefined ? { maxSkewMs: opts.maxSkewMs } : {}),
         ...(opts.dev ? { dev: opts.dev } : {}),
+        ...(opts.regions ? { regions: opts.regions } : {}),
       });
       const { principal } = auth;
       identity = {
@@ -110,7 +151,17 @@ export function createKmsHandler(
       keyArns: caller?.keyArns ?? [],
       error,
       additionalEventData: caller?.additionalEventData,
+      redact: secretsOf(req),
     });
+    if (!identity && error && opts.authFailures) {
+      // An unauthenticated failure: recorded one by one up to the source's budget, then counted.
+      const { record, summary } = opts.authFailures.admit(event.sourceIPAddress, error.code, time);
+      recordSummary(summary);
+      if (!record) {
+        opts.auditMetrics?.suppressed();
+        return response;
+      }
+    }
     const durable = !error && operation !== undefined && (!readOnly || returnsSecret(operation));
     try {
       await audit.record(event, durable);

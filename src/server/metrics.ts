@@ -1,5 +1,5 @@
 /** Prometheus metrics of one server (a registry per server, no module-level singletons). */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface RequestMetrics {
   observe(operation: string | undefined, errorCode: string | undefined, startedNs: bigint): void;
@@ -30,5 +30,44 @@ export function createMetrics(): { registry: Registry; metrics: RequestMetrics }
         duration.observe({ operation: op }, Number(process.hrtime.bigint() - startedNs) / 1e9);
       },
     },
+  };
+}
+
+/** The audit trail's health: free space against its floor, refusals, and suppressed events. */
+export interface AuditMetrics {
+  reading(freeBytes: number, below: boolean): void;
+  refused(): void;
+  suppressed(): void;
+}
+
+export function createAuditMetrics(registry: Registry): AuditMetrics {
+  const free = new Gauge({
+    name: 'trent_audit_free_bytes',
+    help: 'Bytes free on the file system of the audit directory, at the last reading',
+    registers: [registry],
+  });
+  const below = new Gauge({
+    name: 'trent_audit_below_free_space_floor',
+    help: '1 while the audit directory is below its free-space floor and requests are refused',
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'trent_audit_refused_requests_total',
+    help: 'Requests refused because the audit directory was below its free-space floor',
+    registers: [registry],
+  });
+  const suppressed = new Counter({
+    name: 'trent_audit_suppressed_events_total',
+    help: 'Events of failed authentication counted in a summary instead of written one by one',
+    registers: [registry],
+  });
+  below.set(0);
+  return {
+    reading(freeBytes, isBelow) {
+      free.set(freeBytes);
+      below.set(isBelow ? 1 : 0);
+    },
+    refused: () => refused.inc(),
+    suppressed: () => suppressed.inc(),
   };
 }

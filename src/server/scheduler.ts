@@ -35,6 +35,14 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     }
     if (due.length < BATCH || !progressed) break;
   }
+  // Deleted material must not survive in the database's files (issue 15); a busy erasure is
+  // retried at every run (and at the next start).
+  if ((await storage.eraseDeleted()) === 'busy') {
+    services.logger.warn(
+      { deletedKeys: deleted.length },
+      'deleted key material may remain in the database WAL until a later run: another connection holds an old snapshot',
+    );
+  }
 
   for (;;) {
     const due = await storage.keysDueForRotation(now, BATCH);
@@ -63,14 +71,21 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
   return { deleted, rotated };
 }
 
-/** Runs the work now (what came due while the server was down) and every `intervalMs` until stopped; one run at a time. */
+/**
+ * Runs the work once right away, so what came due while the server was down is caught up at start,
+ * then every `intervalMs` until stopped. One run at a time: a tick that finds a run still going is
+ * skipped rather than queued, so a slow run (a large backlog) never piles up runs behind it.
+ */
 export function startScheduler(services: Services, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<void> | undefined;
   const tick = () => {
-    running = running
-      .then(() => runScheduledWork(services))
-      .catch((err: unknown) => {
-        services.logger.error({ err }, 'scheduled work failed');
+    running ??= runScheduledWork(services)
+      .then(
+        () => undefined,
+        (err: unknown) => services.logger.error({ err }, 'scheduled work failed'),
+      )
+      .finally(() => {
+        running = undefined;
       });
   };
   tick();

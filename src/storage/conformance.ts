@@ -546,6 +546,19 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         expect(await s.deleteKey(key)).toBe('not-found');
         expect(await s.deleteKey(makeKey(2).key)).toBe('not-found');
       });
+
+      // What is left in the backend's files is each backend's own test (sqlite/at-rest.test.ts);
+      // here: with no other connection, erasure completes and leaves the surviving data alone.
+      it('erases deleted content at once when nobody else reads, keeping the rest', async () => {
+        const gone = await create(makeKey(1));
+        const { key, material } = makeKey(2);
+        await s.createKey(key, material);
+        expect(await s.deleteKey(gone)).toBe('ok');
+        expect(await s.eraseDeleted()).toBe('done');
+        expect(await s.eraseDeleted()).toBe('done');
+        expect(await s.listKeyMaterials(gone.arn)).toStrictEqual([]);
+        expect(await s.listKeyMaterials(key.arn)).toStrictEqual([material]);
+      });
     });
 
     describe('scheduled work queries', () => {
@@ -722,6 +735,98 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
           aliases: [],
           more: false,
         });
+      });
+    });
+
+    describe('resource quotas (counted in the same transaction as the write)', () => {
+      const limit = (usage: number) => ({ result: 'limit', usage });
+
+      it('creates customer managed keys up to maxKeys per account and region, in any state', async () => {
+        const enabled = makeKey(1);
+        expect(await s.createKey(enabled.key, enabled.material, 3)).toBe('ok');
+        const disabled = makeKey(2, { keyState: 'Disabled' });
+        expect(await s.createKey(disabled.key, disabled.material, 3)).toBe('ok');
+        const pending = makeKey(3, { keyState: 'PendingDeletion', deletionDate: at(DAY) });
+        expect(await s.createKey(pending.key, pending.material, 3)).toBe('ok');
+
+        const refused = makeKey(4);
+        expect(await s.createKey(refused.key, refused.material, 3)).toStrictEqual(limit(3));
+        expect(await s.getKey(REGION, ACCOUNT, refused.key.keyId)).toBeUndefined();
+        expect(await s.getKeyMaterial(refused.key.arn, refused.material.materialId)).toBeUndefined();
+        expect(await s.countKeys(REGION, ACCOUNT)).toBe(3);
+        expect(await s.createKey(refused.key, refused.material, 2)).toStrictEqual(limit(3));
+
+        // Other regions and accounts have their own quota; no limit given, no limit applied.
+        const elsewhere = makeKey(4, { region: OTHER_REGION });
+        expect(await s.createKey(elsewhere.key, elsewhere.material, 1)).toBe('ok');
+        const otherAccount = makeKey(4, { accountId: OTHER_ACCOUNT });
+        expect(await s.createKey(otherAccount.key, otherAccount.material, 1)).toBe('ok');
+        expect(await s.createKey(refused.key, refused.material)).toBe('ok');
+      });
+
+      it('does not count or limit AWS managed keys, and a deleted key frees its place', async () => {
+        const managed = makeKey(1, { keyManager: 'AWS' });
+        expect(await s.createKey(managed.key, managed.material, 1)).toBe('ok');
+        const first = makeKey(2);
+        expect(await s.createKey(first.key, first.material, 1)).toBe('ok');
+        const managed2 = makeKey(3, { keyManager: 'AWS' });
+        expect(await s.createKey(managed2.key, managed2.material, 1)).toBe('ok');
+        const second = makeKey(4);
+        expect(await s.createKey(second.key, second.material, 1)).toStrictEqual(limit(1));
+        expect(await s.deleteKey(first.key)).toBe('ok');
+        expect(await s.createKey(second.key, second.material, 1)).toBe('ok');
+      });
+
+      it('lets exactly maxKeys of many concurrent creates through', async () => {
+        const fixtures = Array.from({ length: 8 }, (_, i) => makeKey(i + 1));
+        const results = await Promise.all(fixtures.map((f) => s.createKey(f.key, f.material, 5)));
+        expect(results.filter((r) => r === 'ok')).toHaveLength(5);
+        expect(results.filter((r) => r !== 'ok')).toStrictEqual([limit(5), limit(5), limit(5)]);
+        expect(await s.countKeys(REGION, ACCOUNT)).toBe(5);
+      });
+
+      it('creates aliases up to maxAliasesPerKey per target key; a taken name is still "exists"', async () => {
+        const key = await create(makeKey(1));
+        const other = await create(makeKey(2));
+        for (const name of ['alias/a', 'alias/b'])
+          expect(await s.createAlias(makeAlias(name, key.keyId), 2)).toBe('ok');
+        // Aliases AWS creates (alias/aws/...) do not count against the quota.
+        expect(await s.createAlias(makeAlias('alias/aws/ebs', key.keyId))).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/c', key.keyId), 2)).toStrictEqual(limit(2));
+        expect(await s.getAlias(REGION, ACCOUNT, 'alias/c')).toBeUndefined();
+        expect(await s.createAlias(makeAlias('alias/a', key.keyId), 2)).toBe('exists');
+        expect(await s.createAlias(makeAlias('alias/b', other.keyId), 2)).toBe('exists');
+        expect(await s.createAlias(makeAlias('alias/c', other.keyId), 2)).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/d', key.keyId))).toBe('ok');
+
+        expect(await s.deleteAlias(REGION, ACCOUNT, 'alias/a')).toBe('ok');
+        expect(await s.deleteAlias(REGION, ACCOUNT, 'alias/d')).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/e', key.keyId), 2)).toBe('ok');
+      });
+
+      it('lets exactly maxAliasesPerKey of many concurrent alias creates through', async () => {
+        const key = await create(makeKey(1));
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => s.createAlias(makeAlias(`alias/n${i}`, key.keyId), 4)),
+        );
+        expect(results.filter((r) => r === 'ok')).toHaveLength(4);
+        expect(results.filter((r) => r !== 'ok')).toStrictEqual([limit(4), limit(4)]);
+      });
+
+      it('moves an alias only to a key with room; the alias itself does not count on its own target', async () => {
+        const full = await create(makeKey(1));
+        const roomy = await create(makeKey(2));
+        expect(await s.createAlias(makeAlias('alias/f1', full.keyId), 2)).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/f2', full.keyId), 2)).toBe('ok');
+        expect(await s.createAlias(makeAlias('alias/moving', roomy.keyId), 2)).toBe('ok');
+
+        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/moving', full.keyId, at(1), 2)).toStrictEqual(limit(2));
+        expect((await s.getAlias(REGION, ACCOUNT, 'alias/moving'))?.targetKeyId).toBe(roomy.keyId);
+        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/f1', full.keyId, at(2), 2)).toBe('ok');
+        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/missing', full.keyId, at(3), 2)).toBe('not-found');
+        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/f1', roomy.keyId, at(4), 2)).toBe('ok');
+        expect(await s.updateAlias(REGION, ACCOUNT, 'alias/moving', full.keyId, at(5), 2)).toBe('ok');
+        expect((await s.getAlias(REGION, ACCOUNT, 'alias/moving'))?.targetKeyId).toBe(full.keyId);
       });
     });
   });

@@ -22,6 +22,16 @@ export interface Page<T> {
 /** Result of a compare-and-set write. 'conflict' means the version read is no longer current. */
 export type WriteResult = 'ok' | 'conflict' | 'not-found';
 
+/**
+ * A create refused because a resource quota is reached: `usage` is how many the scope already
+ * holds (at least the limit given). The count and the write are one transaction, so concurrent
+ * creates cannot together pass the limit.
+ */
+export interface LimitReached {
+  readonly result: 'limit';
+  readonly usage: number;
+}
+
 export interface Storage {
   /** Runs pending numbered migrations. Idempotent. */
   migrate(): Promise<void>;
@@ -47,8 +57,12 @@ export interface Storage {
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
 
   // Keys
-  /** Inserts a key with its first material (which must be key.currentMaterialId). */
-  createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void>;
+  /**
+   * Inserts a key with its first material (which must be key.currentMaterialId). With `maxKeys`,
+   * a customer managed key is inserted only while its account and region hold fewer than that many
+   * customer managed keys (in any state); otherwise nothing is written and the answer is LimitReached.
+   */
+  createKey(key: KeyRecord, material: KeyMaterialRecord, maxKeys?: number): Promise<'ok' | LimitReached>;
   getKey(region: string, accountId: string, keyId: string): Promise<KeyRecord | undefined>;
   /**
    * Keys of one account and region ordered by keyId. `after` is a keyId: the page starts after it.
@@ -74,8 +88,17 @@ export interface Storage {
   getKeyMaterial(keyArn: string, materialId: string): Promise<KeyMaterialRecord | undefined>;
   /** All materials of a key, oldest first (in the order they were added, even if dates tie). */
   listKeyMaterials(keyArn: string): Promise<KeyMaterialRecord[]>;
-  /** Deletes the key, all its materials, and every alias pointing at it. */
+  /**
+   * Deletes the key, all its materials, and every alias pointing at it. Copies of the deleted
+   * rows may survive in the backend's files (SQLite: the WAL) until eraseDeleted() returns 'done'.
+   */
   deleteKey(key: KeyRecord): Promise<WriteResult>;
+  /**
+   * Makes content removed by earlier deletions (and secrets an update replaced) unrecoverable from
+   * the backend's files (AWS: deleted key material is gone). Call it after a batch of deletions. 'busy' when it cannot be done now
+   * (another connection reads an older snapshot): what is pending stays pending; call it again later.
+   */
+  eraseDeleted(): Promise<'done' | 'busy'>;
   /** Keys in PendingDeletion whose deletionDate <= now (any account, any region). */
   keysDueForDeletion(now: Date, limit: number): Promise<KeyRecord[]>;
   /** Enabled keys with rotationEnabled whose nextRotationDate <= now (any account, any region). */
@@ -86,9 +109,11 @@ export interface Storage {
   // Aliases
   /**
    * 'exists' if the alias name is taken in that account and region. The target key must exist in
-   * the same account and region (callers resolve it first); otherwise this rejects.
+   * the same account and region (callers resolve it first); otherwise this rejects. With
+   * `maxAliasesPerKey`, LimitReached if the target already has that many aliases (those AWS
+   * creates, alias/aws/..., do not count); 'exists' takes precedence.
    */
-  createAlias(alias: AliasRecord): Promise<'ok' | 'exists'>;
+  createAlias(alias: AliasRecord, maxAliasesPerKey?: number): Promise<'ok' | 'exists' | LimitReached>;
   getAlias(region: string, accountId: string, aliasName: string): Promise<AliasRecord | undefined>;
   /**
    * Aliases ordered by name (bytewise, as keys by keyId); optionally only those targeting keyId;
@@ -101,13 +126,17 @@ export interface Storage {
     after?: string,
     targetKeyId?: string,
   ): Promise<{ aliases: AliasRecord[]; more: boolean }>;
-  /** Points the alias at targetKeyId (which must exist, as for createAlias). */
+  /**
+   * Points the alias at targetKeyId (which must exist, as for createAlias). With
+   * `maxAliasesPerKey`, LimitReached if the new target already has that many other aliases.
+   */
   updateAlias(
     region: string,
     accountId: string,
     aliasName: string,
     targetKeyId: string,
     now: Date,
-  ): Promise<'ok' | 'not-found'>;
+    maxAliasesPerKey?: number,
+  ): Promise<'ok' | 'not-found' | LimitReached>;
   deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'>;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ManualClock, type Clock } from '../../src/domain/index.js';
 import type { Logger } from '../../src/operations/index.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+import { captureLogger, type CapturedLogs } from './log-capture.js';
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -13,16 +14,19 @@ export interface TestServer {
   server: RunningServer;
   dataDir: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Everything the server logged, unless the test gave its own logger. */
+  logs: CapturedLogs;
   client(config?: Partial<KMSClientConfig>): KMSClient;
   stop(): Promise<void>;
 }
 
 export async function startTestServer(opts: Partial<ServerOptions> & { clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'trent-test-')));
+  const logs = captureLogger();
   const server = await startServer({
     port: 0,
     schedulerIntervalMs: 0,
-    logger: silentLogger,
+    logger: logs,
     ...opts,
     dataDir,
   });
@@ -34,6 +38,7 @@ export async function startTestServer(opts: Partial<ServerOptions> & { clock?: C
     server,
     dataDir,
     credentials,
+    logs,
     client(config = {}) {
       const c = new KMSClient({
         endpoint: server.url,

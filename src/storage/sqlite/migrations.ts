@@ -110,4 +110,9 @@ CREATE TABLE key_last_usage (
   request_id TEXT    NOT NULL
 );
 `,
+  // 4: the keys quota counts customer managed keys of an account and region; this index lets
+  // CreateKey count them without reading every key row.
+  `
+CREATE INDEX customer_keys ON keys (region, account_id) WHERE key_manager = 'CUSTOMER';
+`,
 ];

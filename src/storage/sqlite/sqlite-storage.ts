@@ -2,7 +2,13 @@
  * Storage on SQLite through better-sqlite3: WAL, synchronous=FULL, foreign keys on. Every method
  * runs synchronously inside one transaction (writes BEGIN IMMEDIATE, so a concurrent writer waits
  * on busy_timeout instead of failing at commit) and is async only to honour the Storage contract.
+ *
+ * At rest: the database files are 0600 (SQLite creates -wal and -shm with the mode of the main
+ * file, so creating that one 0600 ourselves is enough), secure_delete zeroes deleted content in
+ * the pages it frees or rewrites, and eraseDeleted() checkpoints and truncates the WAL, whose older
+ * frames would still hold what was deleted.
  */
+import { closeSync, constants as fsConstants, fchmodSync, fstatSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   AccessKeyRecord,
@@ -12,7 +18,7 @@ import type {
   KeyRecord,
   KeyUsageRecord,
 } from '../../domain/index.js';
-import type { Storage, WriteResult } from '../types.js';
+import type { LimitReached, Storage, WriteResult } from '../types.js';
 import { SCHEMA_MIGRATIONS_TABLE, migrations } from './migrations.js';
 import {
   accessKeyFromRow,
@@ -31,6 +37,16 @@ import { prepareStatements, type Statements } from './statements.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long the WAL checkpoint that erases deleted content waits for another connection's readers;
+ * short because the event loop waits with it, and a busy erasure is retried (eraseDeleted).
+ */
+const ERASE_BUSY_TIMEOUT_MS = 200;
+/**
+ * Recorded once the database has been rebuilt (VACUUM) with secure_delete on: content deleted
+ * before that (by a Trent that did not set secure_delete) may linger in free pages.
+ */
+const SECURE_DELETE_SETTING = 'sqlite.secure-delete.v1';
 
 /** Driver codes of a violated PRIMARY KEY or UNIQUE constraint (never match on message text). */
 const UNIQUE_VIOLATION_CODES: ReadonlySet<string> = new Set([
@@ -40,6 +56,38 @@ const UNIQUE_VIOLATION_CODES: ReadonlySet<string> = new Set([
 
 const isUniqueViolation = (e: unknown): boolean =>
   e instanceof Database.SqliteError && UNIQUE_VIOLATION_CODES.has(e.code);
+
+/**
+ * Creates the database file 0600 if it is missing, and takes group and other permissions away
+ * from the database, WAL and shared-memory files that exist (an older Trent created them 0644).
+ * SQLite creates -wal and -shm with the mode of the database file, so they follow.
+ */
+function restrictDatabaseFiles(path: string): void {
+  const files = [
+    [path, fsConstants.O_CREAT],
+    [`${path}-wal`, 0],
+    [`${path}-shm`, 0],
+  ] as const;
+  for (const [file, create] of files) {
+    let fd: number;
+    try {
+      fd = openSync(file, fsConstants.O_RDONLY | create, 0o600);
+    } catch (e) {
+      if (create === 0 && errorCode(e) === 'ENOENT') continue;
+      throw e;
+    }
+    try {
+      const { mode } = fstatSync(fd);
+      if ((mode & 0o077) !== 0) fchmodSync(fd, mode & 0o700);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
 
 function checkLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) {
@@ -52,14 +100,21 @@ export class SqliteStorage implements Storage {
   /** Runs a closure inside a transaction; `.immediate` for writes, `.deferred` for reads. */
   private readonly tx: Database.Transaction<(work: () => unknown) => unknown>;
   private statements: Statements | undefined;
+  /**
+   * True while the WAL may hold content that a deletion removed (and at open: a crash may have
+   * left such frames); eraseDeleted() clears it.
+   */
+  private erasurePending: boolean;
 
   private constructor(db: Database.Database) {
     this.db = db;
     this.tx = db.transaction((work: () => unknown) => work());
+    this.erasurePending = !db.memory;
   }
 
   /** Opens (creating if needed) the database file, or a private in-memory database. */
   static open(path: string | ':memory:'): SqliteStorage {
+    if (path !== ':memory:') restrictDatabaseFiles(path);
     const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     try {
       const journalMode: unknown = db.pragma('journal_mode = WAL', { simple: true });
@@ -71,6 +126,12 @@ export class SqliteStorage implements Storage {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // Deleted content is overwritten with zeros instead of lingering in free pages and in the
+      // unused space of pages (https://sqlite.org/pragma.html#pragma_secure_delete).
+      db.pragma('secure_delete = ON');
+      if (db.pragma('secure_delete', { simple: true }) !== 1) {
+        throw new Error(`storage: SQLite refused secure_delete on ${path}`);
+      }
       return new SqliteStorage(db);
     } catch (e) {
       db.close();
@@ -98,6 +159,40 @@ export class SqliteStorage implements Storage {
       }
     });
     this.statements ??= prepareStatements(this.db);
+    this.rebuildOnceWithSecureDelete();
+    await this.eraseDeleted();
+  }
+
+  /**
+   * Makes what deleteKey removed unrecoverable from the database files: secure_delete has zeroed
+   * it in the database's pages, and a TRUNCATE checkpoint copies those pages into the database
+   * file and empties the WAL, whose older frames still hold the deleted rows. 'busy' when another
+   * connection reads an older snapshot (a checkpoint cannot pass it); the caller retries later.
+   */
+  async eraseDeleted(): Promise<'done' | 'busy'> {
+    if (!this.erasurePending) return 'done';
+    this.db.pragma(`busy_timeout = ${ERASE_BUSY_TIMEOUT_MS}`);
+    try {
+      const rows = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (rows[0]?.busy !== 0) return 'busy';
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+    this.erasurePending = false;
+    return 'done';
+  }
+
+  /** VACUUM once per database, for content deleted before secure_delete was on. */
+  private rebuildOnceWithSecureDelete(): void {
+    if (this.db.memory || this.q.getSetting.get(SECURE_DELETE_SETTING) !== undefined) return;
+    try {
+      this.db.exec('VACUUM');
+    } catch (e) {
+      // Another connection is using the database: try again at the next start.
+      if (e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY')) return;
+      throw e;
+    }
+    this.write(() => this.q.insertSetting.run(SECURE_DELETE_SETTING, Buffer.from('1')));
   }
 
   /** The connection's durability settings as SQLite reports them (for tests and diagnostics). */
@@ -106,17 +201,23 @@ export class SqliteStorage implements Storage {
     synchronous: number;
     foreignKeys: boolean;
     busyTimeoutMs: number;
+    secureDelete: boolean;
   } {
     return {
       journalMode: String(this.db.pragma('journal_mode', { simple: true })),
       synchronous: Number(this.db.pragma('synchronous', { simple: true })),
       foreignKeys: this.db.pragma('foreign_keys', { simple: true }) === 1,
       busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+      secureDelete: this.db.pragma('secure_delete', { simple: true }) === 1,
     };
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // Closing the last connection checkpoints and removes the WAL anyway; with another connection
+    // open it would stay, holding what was deleted. Closing goes on whatever happens.
+    await this.eraseDeleted().catch(() => 'busy');
+    this.db.close();
   }
 
   // Settings
@@ -178,6 +279,8 @@ export class SqliteStorage implements Storage {
   async putAccessKey(key: AccessKeyRecord): Promise<void> {
     const q = this.q;
     this.write(() => q.putAccessKey.run(accessKeyParams(key)));
+    // An update may replace a wrapped secret; the WAL keeps the old one until eraseDeleted().
+    this.erasurePending = true;
   }
 
   async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
@@ -188,14 +291,21 @@ export class SqliteStorage implements Storage {
 
   // Keys
 
-  async createKey(key: KeyRecord, material: KeyMaterialRecord): Promise<void> {
+  async createKey(key: KeyRecord, material: KeyMaterialRecord, maxKeys?: number): Promise<'ok' | LimitReached> {
     checkMaterialOf(key, material);
     const q = this.q;
     const keyRow = keyParams(key);
     const materialRow = materialParams(material);
-    this.write(() => {
+    const scope = { region: key.region, account_id: key.accountId };
+    return this.write((): 'ok' | LimitReached => {
+      // Counted inside the write transaction (BEGIN IMMEDIATE), so no other create slips in between.
+      if (maxKeys !== undefined && key.keyManager === 'CUSTOMER') {
+        const usage = q.countCustomerKeys.get(scope)?.n ?? 0;
+        if (usage >= maxKeys) return { result: 'limit', usage };
+      }
       q.insertKey.run(keyRow);
       q.insertMaterial.run(materialRow);
+      return 'ok';
     });
   }
 
@@ -252,7 +362,7 @@ export class SqliteStorage implements Storage {
 
   async deleteKey(key: KeyRecord): Promise<WriteResult> {
     const q = this.q;
-    return this.write(() => {
+    const result = this.write((): WriteResult => {
       const deleted = q.deleteKey.get({ arn: key.arn, version: key.version });
       if (deleted === undefined) return this.whyNotWritten(key.arn);
       // The foreign keys cascade these too; deleting explicitly keeps the rule visible here and
@@ -261,6 +371,9 @@ export class SqliteStorage implements Storage {
       q.deleteAliasesOfKey.run(deleted);
       return 'ok';
     });
+    // The WAL still holds the deleted material until eraseDeleted() (once per batch of deletions).
+    if (result === 'ok') this.erasurePending = true;
+    return result;
   }
 
   async keysDueForDeletion(now: Date, limit: number): Promise<KeyRecord[]> {
@@ -284,12 +397,20 @@ export class SqliteStorage implements Storage {
 
   // Aliases
 
-  async createAlias(alias: AliasRecord): Promise<'ok' | 'exists'> {
+  async createAlias(alias: AliasRecord, maxAliasesPerKey?: number): Promise<'ok' | 'exists' | LimitReached> {
     const q = this.q;
     const row = aliasParams(alias);
+    const named = { region: alias.region, account_id: alias.accountId, alias_name: alias.aliasName };
     try {
-      this.write(() => q.insertAlias.run(row));
-      return 'ok';
+      return this.write((): 'ok' | 'exists' | LimitReached => {
+        if (maxAliasesPerKey !== undefined) {
+          if (q.getAlias.get(named) !== undefined) return 'exists';
+          const usage = q.countAliasesOfKey.get({ ...named, target_key_id: alias.targetKeyId })?.n ?? 0;
+          if (usage >= maxAliasesPerKey) return { result: 'limit', usage };
+        }
+        q.insertAlias.run(row);
+        return 'ok';
+      });
     } catch (e) {
       if (isUniqueViolation(e)) return 'exists';
       throw e;
@@ -330,7 +451,8 @@ export class SqliteStorage implements Storage {
     aliasName: string,
     targetKeyId: string,
     now: Date,
-  ): Promise<'ok' | 'not-found'> {
+    maxAliasesPerKey?: number,
+  ): Promise<'ok' | 'not-found' | LimitReached> {
     const q = this.q;
     const params = {
       region,
@@ -339,7 +461,14 @@ export class SqliteStorage implements Storage {
       target_key_id: targetKeyId,
       last_updated_date: toMillis(now),
     };
-    return this.write(() => (q.updateAlias.run(params).changes === 1 ? 'ok' : 'not-found'));
+    return this.write((): 'ok' | 'not-found' | LimitReached => {
+      if (maxAliasesPerKey !== undefined) {
+        // The alias itself does not count: pointing it at the key it already targets adds nothing.
+        const usage = q.countAliasesOfKey.get(params)?.n ?? 0;
+        if (usage >= maxAliasesPerKey && q.getAlias.get(params) !== undefined) return { result: 'limit', usage };
+      }
+      return q.updateAlias.run(params).changes === 1 ? 'ok' : 'not-found';
+    });
   }
 
   async deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'> {

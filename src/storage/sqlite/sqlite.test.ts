@@ -55,7 +55,7 @@ const persistedMaterial: KeyMaterialRecord = {
 };
 
 describe('SqliteStorage on a file', () => {
-  it('uses WAL, synchronous=FULL, foreign keys and a busy timeout', async () => {
+  it('uses WAL, synchronous=FULL, foreign keys, a busy timeout and secure_delete', async () => {
     const path = freshFile();
     const storage = SqliteStorage.open(path);
     try {
@@ -64,6 +64,7 @@ describe('SqliteStorage on a file', () => {
         synchronous: 2, // FULL
         foreignKeys: true,
         busyTimeoutMs: 5000,
+        secureDelete: true,
       });
     } finally {
       await storage.close();
@@ -84,6 +85,7 @@ describe('SqliteStorage on a file', () => {
         journalMode: 'memory',
         synchronous: 2,
         foreignKeys: true,
+        secureDelete: true,
       });
     } finally {
       await storage.close();

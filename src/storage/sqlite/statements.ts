@@ -131,6 +131,11 @@ export function prepareStatements(db: Database.Database) {
     countKeys: db.prepare<[Scope], { n: number }>(
       'SELECT COUNT(*) AS n FROM keys WHERE region = @region AND account_id = @account_id',
     ),
+    /** What the keys quota counts: customer managed keys, in any state (index customer_keys). */
+    countCustomerKeys: db.prepare<[Scope], { n: number }>(
+      `SELECT COUNT(*) AS n FROM keys
+       WHERE region = @region AND account_id = @account_id AND key_manager = 'CUSTOMER'`,
+    ),
     keysDueForDeletion: db.prepare<[{ now: number; limit: number }], KeyRow>(
       `${KEY_SELECT} WHERE key_state = 'PendingDeletion' AND deletion_date <= @now
        ORDER BY deletion_date, arn LIMIT @limit`,
@@ -171,6 +176,15 @@ export function prepareStatements(db: Database.Database) {
     ),
     deleteAlias: db.prepare<[Scope & { alias_name: string }]>(
       'DELETE FROM aliases WHERE region = @region AND account_id = @account_id AND alias_name = @alias_name',
+    ),
+    /**
+     * What the aliases-per-key quota counts: the key's aliases but `alias_name` (the alias being
+     * moved, if any), not those AWS creates (alias/aws/...).
+     */
+    countAliasesOfKey: db.prepare<[Scope & { target_key_id: string; alias_name: string }], { n: number }>(
+      `SELECT COUNT(*) AS n FROM aliases
+       WHERE region = @region AND account_id = @account_id AND target_key_id = @target_key_id
+         AND alias_name <> @alias_name AND substr(alias_name, 1, 10) <> 'alias/aws/'`,
     ),
     deleteAliasesOfKey: db.prepare<[Scope & { key_id: string }]>(
       'DELETE FROM aliases WHERE region = @region AND account_id = @account_id AND target_key_id = @key_id',
