@@ -282,6 +282,43 @@ describe('/health (finding 18)', () => {
     await front.shutdown(0);
   });
 
+  it('listens before opening the database, answering 503 until it is ready', async () => {
+    let seen: { health: [number, unknown]; api: [number, unknown] } | undefined;
+    const t = await startTestServer({
+      async whileStarting(url) {
+        const health = await fetch(`${url}/health`);
+        const api = await fetch(url, { method: 'POST', body: '{}' });
+        seen = { health: [health.status, await health.json()], api: [api.status, await api.json()] };
+      },
+    });
+    try {
+      expect(seen).toEqual({
+        health: [503, { status: 'starting' }],
+        api: [
+          503,
+          { __type: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.' },
+        ],
+      });
+      const ready = await fetch(`${t.server.url}/health`);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok' }]);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('stops listening when starting fails', async () => {
+    let url = '';
+    await expect(
+      startTestServer({
+        async whileStarting(u) {
+          url = u;
+          throw new Error('no database today');
+        },
+      }),
+    ).rejects.toThrow('no database today');
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
   it('answers 503 on a connection already open when the server stops', async () => {
     const t = await startTestServer();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

@@ -82,14 +82,25 @@ describe('signed headers', () => {
 
 describe('regions', () => {
   it("refuses a region AWS does not have, whatever its prefix, with AWS's message", async () => {
-    for (const region of ['us-middle-8', 'cn-anything', 'us-gov-nowhere', 'x'.repeat(300)]) {
-      const shown = region.length > 256 ? `${region.slice(0, 256)}...(truncated)` : region;
+    for (const region of ['us-middle-8', 'cn-anything', 'us-gov-nowhere']) {
       await expectKmsError(
         t.client({ region }).send(new DescribeKeyCommand({ KeyId: key.KeyId })),
         'InvalidSignatureException',
-        `Credential should be scoped to a valid region, not '${shown}'. `,
+        `Credential should be scoped to a valid region, not '${region}'. `,
       );
     }
+    // The SDK will not sign for a region that is no host label; a hand-made client may.
+    const region = 'x'.repeat(5000);
+    const body = JSON.stringify({ KeyId: key.KeyId });
+    const headers = await signRequest(kmsSigner(t.credentials, region), {
+      headers: kmsHeaders('DescribeKey', host),
+      body,
+    });
+    const res = await sendRaw(t.server.url, { headers, body });
+    expect(errorOf(res.body)).toEqual({
+      __type: 'InvalidSignatureException',
+      message: `Credential should be scoped to a valid region, not '${'x'.repeat(256)}...(truncated)'. `,
+    });
   });
 
   it('accepts a region the operator added, in the partition its name gives', async () => {

@@ -26,24 +26,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, AuditSink } from '../src/audit/index.js';
 import { expectKmsError } from './helpers/kms.js';
-import { serialiseLogValue } from './helpers/log-capture.js';
+import { leaks, serialiseLogValue } from './helpers/log-capture.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
-
-/** Every form in which `secret` could be written: raw bytes, hex (both cases) and base64 (any alignment, url-safe too). */
-function forms(secret: Buffer): Buffer[] {
-  const out = [secret, Buffer.from(secret.toString('hex')), Buffer.from(secret.toString('hex').toUpperCase())];
-  for (let k = 0; k < 3; k++) {
-    const whole = secret.subarray(k, k + 3 * Math.floor((secret.length - k) / 3));
-    if (whole.length < 12) continue;
-    out.push(Buffer.from(whole.toString('base64')), Buffer.from(whole.toString('base64url')));
-  }
-  return out;
-}
-
-/** The names of the secrets found in `haystack`, in any of their forms. */
-function leaks(haystack: Buffer, secrets: Map<string, Buffer>): string[] {
-  return [...secrets].filter(([, secret]) => forms(secret).some((f) => haystack.includes(f))).map(([name]) => name);
-}
 
 let t: TestServer;
 let kms: KMSClient;

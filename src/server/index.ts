@@ -1,54 +1,30 @@
 /**
- * Composition root: opens the data directory, key store and database, creates the first account
- * on first start, wires the services, and serves HTTP until closed.
+ * Composition root: checks the configuration, prepares the data directory, listens (answering
+ * 503 while starting), opens everything behind the front (core.ts), and serves until closed.
  */
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pino } from 'pino';
-import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
 import { regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
-import {
-  AuthFailureLimiter,
-  buildServiceEvent,
-  DEFAULT_MIN_FREE_BYTES,
-  DEFAULT_RETENTION_DAYS,
-  FileAuditSink,
-  FreeSpaceFloor,
-  type AuditSink,
-  type FreeBytes,
-} from '../audit/index.js';
-import { openKeyStore } from '../keystore/index.js';
-import {
-  KeyUsageTracker,
-  MaterialService,
-  TRACKING_START_SETTING,
-  type Logger,
-  type Services,
-} from '../operations/index.js';
-import { openStorage, withKeyCache } from '../storage/index.js';
-import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
-import { createKmsHandler } from './handler.js';
+import type { AuditSink, FreeBytes } from '../audit/index.js';
+import type { Logger, Services } from '../operations/index.js';
+import type { NewAccessKey } from './credentials.js';
+import { openCore, type Core } from './core.js';
+import { prepareDataDirectory } from './data-dir.js';
 import { createHttpFront, createMetricsServer, type HttpLimits, type ServerState } from './http.js';
 import { checkExposure } from './listen.js';
-import { ensureSelfSigned, loadTls, type TlsFiles } from './tls.js';
-import { createAuditMetrics, createMetrics } from './metrics.js';
-import { prepareDataDirectory, warnIfRootKeyOpen } from './data-dir.js';
-import { checkRootKey } from './root-key-check.js';
+import { createMetrics } from './metrics.js';
 import { runScheduledWork, startScheduler, type ScheduledWorkResult } from './scheduler.js';
+import { ensureSelfSigned, loadTls, type TlsFiles } from './tls.js';
+
+export { ADMIN_CREDENTIALS_FILE } from './core.js';
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_ACCOUNT_ID = '111122223333';
-export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
 /** How long shutdown waits for in-flight requests before closing every connection. */
 const SHUTDOWN_GRACE_MS = 10_000;
-/** How often noted key usage (GetKeyLastUsage) is written to the database. */
-const USAGE_FLUSH_MS = 5_000;
-/** How often summaries of suppressed authentication failures and audit retention are looked at. */
-const AUDIT_MAINTENANCE_MS = 60_000;
 
 export interface ServerOptions {
   dataDir: string;
@@ -92,6 +68,11 @@ export interface ServerOptions {
   auditFreeBytes?: FreeBytes;
   /** Wraps the file audit sink (tests inject failing or delaying sinks); default none. */
   auditSink?: (file: AuditSink) => AuditSink;
+  /**
+   * Called with the server's URL once it listens, before the database is opened; startup waits
+   * for it (tests look at the server while it is starting).
+   */
+  whileStarting?: (url: string) => Promise<void>;
 }
 
 export interface RunningServer {
@@ -118,107 +99,34 @@ export function defaultLogger(level = process.env.TRENT_LOG_LEVEL ?? 'info'): Lo
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir);
   const accountId = opts.accountId ?? DEFAULT_ACCOUNT_ID;
-  // Before anything touches the disk: a bad region name is a configuration error.
+  // Configuration errors first, before anything touches the disk.
   const regions = regionSet(opts.extraRegions);
-  const tlsWanted = opts.tls !== undefined || opts.tlsSelfSigned === true;
+  const quotas = resourceQuotas(opts.quotas);
+  const host = opts.host ?? DEFAULT_HOST;
   checkExposure({
-    host: opts.host ?? DEFAULT_HOST,
-    tls: tlsWanted,
+    host,
+    tls: opts.tls !== undefined || opts.tlsSelfSigned === true,
     insecureHttp: opts.insecureHttp === true,
     dev: opts.dev === true,
     devAllowRemote: opts.devAllowRemote === true,
   });
   const logger = opts.logger ?? defaultLogger();
   const clock = opts.clock ?? systemClock;
-  const quotas = resourceQuotas(opts.quotas);
   await prepareDataDirectory(dataDir, logger);
   const tlsFiles = opts.tls ?? (opts.tlsSelfSigned ? await ensureSelfSigned(dataDir) : undefined);
   const tlsOptions = tlsFiles ? await loadTls(tlsFiles) : undefined;
 
-  const keyStore = await openKeyStore(opts.rootKey, dataDir);
-  warnIfRootKeyOpen(keyStore, logger);
-  const storage = withKeyCache(await openStorage({ sqlitePath: join(dataDir, 'trent.db') }));
-  try {
-    await checkRootKey(storage, keyStore);
-  } catch (err) {
-    await storage.close();
-    await keyStore.close();
-    throw err;
-  }
-  const auditDir = join(dataDir, 'audit');
-  const fileSink = new FileAuditSink(auditDir, () => clock.now(), {
-    retentionDays: opts.auditRetentionDays ?? DEFAULT_RETENTION_DAYS,
-    onPruned: (files) => logger.info({ files }, 'deleted audit files past the retention period'),
-    onPruneError: (err) => logger.error({ err }, 'deleting audit files past the retention period failed'),
-  });
-  const audit = opts.auditSink ? opts.auditSink(fileSink) : fileSink;
-  const keyGeneration = new KeyGenerationPool({
-    threads: opts.keygenThreads ?? defaultKeygenThreads(),
-    maxQueued: opts.keygenQueue ?? DEFAULT_KEYGEN_QUEUE,
-  });
-  const services: Services = {
-    clock,
-    // Service events change state (a rotation, a deletion): durable like any state change.
-    events: { record: (event) => audit.record(buildServiceEvent(event), true) },
-    storage,
-    keyStore,
-    materials: new MaterialService(storage, keyStore, keyGeneration),
-    keyGeneration,
-    usage: new KeyUsageTracker(),
-    logger,
-    quotas,
-    random: (n) => randomBytes(n),
-  };
-
-  // GetKeyLastUsage's TrackingStartDate: when this data directory began recording key usage.
-  const trackingStart = Buffer.alloc(8);
-  trackingStart.writeBigUInt64BE(BigInt(clock.now().getTime()));
-  await storage.insertSetting(TRACKING_START_SETTING, trackingStart);
-
-  let createdCredentials: NewAccessKey | undefined;
-  if (!(await storage.getAccount(accountId))) {
-    createdCredentials = await createRootAccessKey(storage, keyStore, accountId, clock.now());
-    const file = join(dataDir, ADMIN_CREDENTIALS_FILE);
-    const json = JSON.stringify(createdCredentials, null, 2) + '\n';
-    await writeFile(file, json, { mode: 0o600, flag: 'wx' }).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EEXIST') throw err;
-      await writeFile(join(dataDir, `admin-credentials-${accountId}.json`), json, { mode: 0o600, flag: 'wx' });
-    });
-    logger.info({ accountId, file }, 'created account and its administrator access key');
-  }
-
+  // Listening comes first, so that /health answers 503 "starting" (and the API 503
+  // ServiceUnavailable) while the database is opened and migrated, instead of refusing connections.
   const { registry, metrics } = createMetrics();
-  const auditMetrics = createAuditMetrics(registry);
-  const minFreeBytes = opts.auditMinFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
-  const freeSpace = new FreeSpaceFloor({
-    dir: auditDir,
-    minFreeBytes,
-    now: () => clock.now(),
-    freeBytes: opts.auditFreeBytes,
-    onReading: (free, below, changed) => {
-      auditMetrics.reading(free, below);
-      if (changed && below)
-        logger.error({ free, minFreeBytes }, 'audit directory below its free-space floor; refusing requests');
-      else if (changed) logger.info({ free, minFreeBytes }, 'audit directory above its free-space floor again');
-    },
-    onError: (err) => logger.warn({ err }, 'reading the free space of the audit directory failed'),
-  });
-  await freeSpace.check();
-  const authFailures = new AuthFailureLimiter();
-  const handle = createKmsHandler({
-    services,
-    audit,
-    authFailures,
-    freeSpace,
-    auditMetrics,
-    lookup: credentialLookup(storage, keyStore),
-    dev: opts.dev ? { accountId } : undefined,
-    maxSkewMs: opts.maxSkewMs,
-    regions,
-  });
   let state: ServerState = 'starting';
+  let core: Core | undefined;
   const front = createHttpFront({
-    handle,
+    // The front calls this only once the state is ready.
+    handle: (req, meta) => {
+      if (!core) throw new Error('a request reached the handler before the server was ready');
+      return core.handle(req, meta);
+    },
     registry,
     metrics,
     state: () => state,
@@ -226,54 +134,48 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serveMetrics: opts.metricsListener === undefined,
     ...(tlsOptions ? { tls: tlsOptions } : {}),
   });
-  const server = front.server;
-  server.keepAliveTimeout = 65_000;
-  const listen = (s: Server, port: number, host: string) =>
-    new Promise<AddressInfo>((ok, fail) => {
-      s.once('error', fail);
-      s.listen(port, host, () => {
-        s.off('error', fail);
-        ok(s.address() as AddressInfo);
-      });
-    });
+  front.server.keepAliveTimeout = 65_000;
   const metricsServer = opts.metricsListener ? createMetricsServer(registry) : undefined;
-  const address = await listen(server, opts.port ?? DEFAULT_PORT, opts.host ?? DEFAULT_HOST);
+  const stopListening = (graceMs: number) =>
+    Promise.all([front.shutdown(graceMs), metricsServer?.listening && new Promise((ok) => metricsServer.close(ok))]);
+  let address: AddressInfo;
   let metricsAddress: AddressInfo | undefined;
-  if (metricsServer && opts.metricsListener) {
-    metricsAddress = await listen(metricsServer, opts.metricsListener.port, opts.metricsListener.host).catch(
-      async (err: unknown) => {
-        await front.shutdown(0);
-        throw err;
-      },
-    );
+  try {
+    address = await listen(front.server, opts.port ?? DEFAULT_PORT, host);
+    if (metricsServer && opts.metricsListener) {
+      metricsAddress = await listen(metricsServer, opts.metricsListener.port, opts.metricsListener.host);
+    }
+    const url = `${tlsFiles ? 'https' : 'http'}://${hostOf(address)}:${address.port}`;
+    await opts.whileStarting?.(url);
+    core = await openCore({
+      dataDir,
+      accountId,
+      rootKey: opts.rootKey,
+      clock,
+      logger,
+      registry,
+      regions,
+      quotas,
+      dev: opts.dev === true,
+      maxSkewMs: opts.maxSkewMs,
+      keygenThreads: opts.keygenThreads,
+      keygenQueue: opts.keygenQueue,
+      auditRetentionDays: opts.auditRetentionDays,
+      auditMinFreeBytes: opts.auditMinFreeBytes,
+      auditFreeBytes: opts.auditFreeBytes,
+      auditSink: opts.auditSink,
+    });
+  } catch (err) {
+    await stopListening(0);
+    throw err;
   }
+  const { services } = core;
   const scheduler =
     opts.schedulerIntervalMs === 0 ? undefined : startScheduler(services, opts.schedulerIntervalMs ?? 60_000);
-  const flushUsage = () =>
-    services.usage
-      .flush(storage)
-      .catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry'));
-  const usageTimer = setInterval(() => void flushUsage(), USAGE_FLUSH_MS);
-  usageTimer.unref();
-  // Summaries of suppressed authentication failures whose window ended, and retention.
-  const writeSummaries = (all = false) =>
-    Promise.all(
-      authFailures
-        .sweep(clock.now(), all)
-        .map((event) =>
-          audit.record(event, false).catch((err: unknown) => logger.error({ err }, 'audit log write failed')),
-        ),
-    );
-  const auditTimer = setInterval(() => {
-    void writeSummaries();
-    void fileSink.prune();
-  }, AUDIT_MAINTENANCE_MS);
-  auditTimer.unref();
   if (opts.dev) {
     logger.warn({ accountId }, 'DEV MODE: signatures are NOT checked; every caller is the root of the account');
   }
   state = 'ready';
-  const hostOf = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
 
   let closing: Promise<void> | undefined;
   return {
@@ -285,30 +187,32 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (tlsFiles) front.setSecureContext(await loadTls(tlsFiles));
     },
     accountId,
-    ...(createdCredentials ? { createdCredentials } : {}),
+    ...(core.createdCredentials ? { createdCredentials: core.createdCredentials } : {}),
     services,
     runScheduledWork: () => runScheduledWork(services),
     close() {
+      const opened = core;
       closing ??= (async () => {
         state = 'stopping';
         // Every request received is answered (its response closes its connection); a client that
         // holds a connection open without sending anything is cut off after a grace period.
-        await Promise.all([
-          front.shutdown(SHUTDOWN_GRACE_MS),
-          metricsServer && new Promise((ok) => metricsServer.close(ok)),
-        ]);
+        await stopListening(SHUTDOWN_GRACE_MS);
         await scheduler?.stop();
-        await keyGeneration.close();
-        clearInterval(usageTimer);
-        clearInterval(auditTimer);
-        await writeSummaries(true);
-        await flushUsage();
-        await audit.close();
-        services.materials.clear();
-        await storage.close();
-        await keyStore.close();
+        await opened?.close();
       })();
       return closing;
     },
   };
+}
+
+const hostOf = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok(server.address() as AddressInfo);
+    });
+  });
 }

@@ -50,3 +50,21 @@ export function captureLogger(): CapturedLogs {
   };
   return { lines, text: () => lines.join('\n'), info: write('info'), warn: write('warn'), error: write('error') };
 }
+
+/** Every form in which `secret` could be written: raw bytes, hex (both cases) and base64 (any alignment, url-safe too). */
+export function secretForms(secret: Buffer): Buffer[] {
+  const out = [secret, Buffer.from(secret.toString('hex')), Buffer.from(secret.toString('hex').toUpperCase())];
+  for (let k = 0; k < 3; k++) {
+    const whole = secret.subarray(k, k + 3 * Math.floor((secret.length - k) / 3));
+    if (whole.length < 12) continue;
+    out.push(Buffer.from(whole.toString('base64')), Buffer.from(whole.toString('base64url')));
+  }
+  return out;
+}
+
+/** The names of the secrets found in `haystack`, in any of their forms. */
+export function leaks(haystack: Buffer, secrets: ReadonlyMap<string, Buffer>): string[] {
+  return [...secrets]
+    .filter(([, secret]) => secretForms(secret).some((f) => haystack.includes(f)))
+    .map(([name]) => name);
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ManualClock, type Clock } from '../../src/domain/index.js';
 import type { Logger } from '../../src/operations/index.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
-import { captureLogger, type CapturedLogs } from './log-capture.js';
+import { captureLogger, leaks, type CapturedLogs } from './log-capture.js';
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
@@ -53,7 +53,13 @@ export async function startTestServer(opts: Partial<ServerOptions> & { clock?: C
     async stop() {
       for (const c of clients) c.destroy();
       await server.close();
+      // Every suite's server, not only the secrets suite's: the log never holds the secret key.
+      const found = leaks(
+        Buffer.from(logs.text()),
+        new Map([['secret access key', Buffer.from(credentials.secretAccessKey)]]),
+      );
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (found.length > 0) throw new Error(`the server logged its ${found.join(', ')}`);
     },
   };
 }

@@ -1,0 +1,219 @@
+/**
+ * The part of the composition root behind the HTTP front: key store, database, audit trail, key
+ * generation, the services operations use, the first account, and the request handler. `index.ts`
+ * listens first and opens this while /health says "starting".
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Registry } from 'prom-client';
+import type { RawRequest } from '../auth/index.js';
+import {
+  AuthFailureLimiter,
+  buildServiceEvent,
+  DEFAULT_MIN_FREE_BYTES,
+  DEFAULT_RETENTION_DAYS,
+  FileAuditSink,
+  FreeSpaceFloor,
+  type AuditSink,
+  type FreeBytes,
+} from '../audit/index.js';
+import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
+import type { Clock, RegionSet, ResourceQuotas } from '../domain/index.js';
+import { openKeyStore } from '../keystore/index.js';
+import type { KeyStore } from '../keystore/types.js';
+import {
+  KeyUsageTracker,
+  MaterialService,
+  TRACKING_START_SETTING,
+  type Logger,
+  type Services,
+} from '../operations/index.js';
+import { openStorage, withKeyCache, type Storage } from '../storage/index.js';
+import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
+import { AUDIT_DIRECTORY, warnIfRootKeyOpen } from './data-dir.js';
+import { createKmsHandler, type KmsResponse, type RequestMeta } from './handler.js';
+import { createAuditMetrics } from './metrics.js';
+import { checkRootKey } from './root-key-check.js';
+
+export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
+/** How often noted key usage (GetKeyLastUsage) is written to the database. */
+const USAGE_FLUSH_MS = 5_000;
+/** How often summaries of suppressed authentication failures and audit retention are looked at. */
+const AUDIT_MAINTENANCE_MS = 60_000;
+
+export interface CoreOptions {
+  dataDir: string;
+  accountId: string;
+  rootKey?: string | undefined;
+  clock: Clock;
+  logger: Logger;
+  registry: Registry;
+  regions: RegionSet;
+  quotas: ResourceQuotas;
+  dev: boolean;
+  maxSkewMs?: number | undefined;
+  keygenThreads?: number | undefined;
+  keygenQueue?: number | undefined;
+  auditRetentionDays?: number | undefined;
+  auditMinFreeBytes?: number | undefined;
+  auditFreeBytes?: FreeBytes | undefined;
+  auditSink?: ((file: AuditSink) => AuditSink) | undefined;
+}
+
+export interface Core {
+  services: Services;
+  handle(req: RawRequest, meta: RequestMeta): Promise<KmsResponse>;
+  /** Present only on the start that created the account. */
+  createdCredentials?: NewAccessKey;
+  /** Flushes what is kept in memory and closes everything, audit trail last but the stores. */
+  close(): Promise<void>;
+}
+
+/** Opens everything behind the front; on failure, closes what it opened and throws. */
+export async function openCore(opts: CoreOptions): Promise<Core> {
+  const { dataDir, logger } = opts;
+  const opened: (() => Promise<void>)[] = [];
+  const closeOpened = async () => {
+    for (const close of opened.reverse()) await close();
+  };
+  try {
+    const keyStore = await openKeyStore(opts.rootKey, dataDir);
+    opened.push(() => keyStore.close());
+    warnIfRootKeyOpen(keyStore, logger);
+    const storage = withKeyCache(await openStorage({ sqlitePath: join(dataDir, 'trent.db') }));
+    opened.push(() => storage.close());
+    await checkRootKey(storage, keyStore);
+    return await wire(opts, keyStore, storage, opened);
+  } catch (err) {
+    await closeOpened();
+    throw err;
+  }
+}
+
+async function wire(
+  opts: CoreOptions,
+  keyStore: KeyStore,
+  storage: Storage,
+  opened: (() => Promise<void>)[],
+): Promise<Core> {
+  const { dataDir, accountId, logger, clock } = opts;
+  const auditDir = join(dataDir, AUDIT_DIRECTORY);
+  const fileSink = new FileAuditSink(auditDir, () => clock.now(), {
+    retentionDays: opts.auditRetentionDays ?? DEFAULT_RETENTION_DAYS,
+    onPruned: (files) => logger.info({ files }, 'deleted audit files past the retention period'),
+    onPruneError: (err) => logger.error({ err }, 'deleting audit files past the retention period failed'),
+  });
+  const audit = opts.auditSink ? opts.auditSink(fileSink) : fileSink;
+  opened.push(() => audit.close());
+  const keyGeneration = new KeyGenerationPool({
+    threads: opts.keygenThreads ?? defaultKeygenThreads(),
+    maxQueued: opts.keygenQueue ?? DEFAULT_KEYGEN_QUEUE,
+  });
+  opened.push(() => keyGeneration.close());
+  const services: Services = {
+    clock,
+    // Service events change state (a rotation, a deletion): durable like any state change.
+    events: { record: (event) => audit.record(buildServiceEvent(event), true) },
+    storage,
+    keyStore,
+    materials: new MaterialService(storage, keyStore, keyGeneration),
+    keyGeneration,
+    usage: new KeyUsageTracker(),
+    logger,
+    quotas: opts.quotas,
+    random: (n) => randomBytes(n),
+  };
+
+  // GetKeyLastUsage's TrackingStartDate: when this data directory began recording key usage.
+  const trackingStart = Buffer.alloc(8);
+  trackingStart.writeBigUInt64BE(BigInt(clock.now().getTime()));
+  await storage.insertSetting(TRACKING_START_SETTING, trackingStart);
+  const createdCredentials = await bootstrapAccount(opts, storage, keyStore);
+
+  const auditMetrics = createAuditMetrics(opts.registry);
+  const minFreeBytes = opts.auditMinFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+  const freeSpace = new FreeSpaceFloor({
+    dir: auditDir,
+    minFreeBytes,
+    now: () => clock.now(),
+    freeBytes: opts.auditFreeBytes,
+    onReading: (free, below, changed) => {
+      auditMetrics.reading(free, below);
+      if (changed && below)
+        logger.error({ free, minFreeBytes }, 'audit directory below its free-space floor; refusing requests');
+      else if (changed) logger.info({ free, minFreeBytes }, 'audit directory above its free-space floor again');
+    },
+    onError: (err) => logger.warn({ err }, 'reading the free space of the audit directory failed'),
+  });
+  await freeSpace.check();
+  const authFailures = new AuthFailureLimiter();
+  const handle = createKmsHandler({
+    services,
+    audit,
+    authFailures,
+    freeSpace,
+    auditMetrics,
+    lookup: credentialLookup(storage, keyStore),
+    dev: opts.dev ? { accountId } : undefined,
+    maxSkewMs: opts.maxSkewMs,
+    regions: opts.regions,
+  });
+
+  const flushUsage = () =>
+    services.usage
+      .flush(storage)
+      .catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry'));
+  const usageTimer = setInterval(() => void flushUsage(), USAGE_FLUSH_MS);
+  usageTimer.unref();
+  // Summaries of suppressed authentication failures whose window ended, and retention.
+  const writeSummaries = (all = false) =>
+    Promise.all(
+      authFailures
+        .sweep(clock.now(), all)
+        .map((event) =>
+          audit.record(event, false).catch((err: unknown) => logger.error({ err }, 'audit log write failed')),
+        ),
+    );
+  const auditTimer = setInterval(() => {
+    void writeSummaries();
+    void fileSink.prune();
+  }, AUDIT_MAINTENANCE_MS);
+  auditTimer.unref();
+
+  return {
+    services,
+    handle,
+    ...(createdCredentials ? { createdCredentials } : {}),
+    async close() {
+      clearInterval(usageTimer);
+      clearInterval(auditTimer);
+      await keyGeneration.close();
+      await writeSummaries(true);
+      await flushUsage();
+      await audit.close();
+      services.materials.clear();
+      await storage.close();
+      await keyStore.close();
+    },
+  };
+}
+
+/** On first start, the account, its root access key, and the file the operator reads it from. */
+async function bootstrapAccount(
+  opts: CoreOptions,
+  storage: Storage,
+  keyStore: KeyStore,
+): Promise<NewAccessKey | undefined> {
+  const { accountId, dataDir, logger, clock } = opts;
+  if (await storage.getAccount(accountId)) return undefined;
+  const created = await createRootAccessKey(storage, keyStore, accountId, clock.now());
+  const file = join(dataDir, ADMIN_CREDENTIALS_FILE);
+  const json = JSON.stringify(created, null, 2) + '\n';
+  await writeFile(file, json, { mode: 0o600, flag: 'wx' }).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+    await writeFile(join(dataDir, `admin-credentials-${accountId}.json`), json, { mode: 0o600, flag: 'wx' });
+  });
+  logger.info({ accountId, file }, 'created account and its administrator access key');
+  return created;
+}
