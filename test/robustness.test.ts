@@ -1082,6 +1082,86 @@ function authCases(f: Fixture, credentials: { accessKeyId: string }): Case[] {
   return cases;
 }
 
+/**
+ * What the adversarial review of issue 15 tried: a signature replayed under another X-Amz-Target,
+ * unsigned X-Amz-* headers, huge User-Agent and Authorization headers, regions AWS does not have
+ * (whatever their prefix, however long), a session token nobody issued, ARNs of another partition.
+ */
+function reviewCases(f: Fixture): Case[] {
+  const cases: Case[] = [];
+  const unsigned = 'There were headers present in the request which were not signed: ';
+  const narrow = (h: Record<string, string>) => ({
+    ...h,
+    authorization: (h['authorization'] ?? '').replace(/SignedHeaders=[^,]*/, 'SignedHeaders=host;x-amz-date'),
+  });
+  for (const target of ['DescribeKey', 'DisableKey', 'ScheduleKeyDeletion'] as const) {
+    cases.push({
+      kind: 'review',
+      label: `signed over host;x-amz-date only, sent as ${target}`,
+      target: 'DescribeKey',
+      body: json({ KeyId: f.keyId }),
+      auth: (h) => ({ ...narrow(h), 'x-amz-target': `TrentService.${target}` }),
+      expect: { status: 400, type: 'InvalidSignatureException', message: `${unsigned}content-type, x-amz-target` },
+    });
+  }
+  cases.push({
+    kind: 'review',
+    label: 'an X-Amz-* header added after signing',
+    target: 'ListKeys',
+    body: json({}),
+    auth: (h) => ({ ...h, 'x-amz-sneaky': 'yes' }),
+    expect: { status: 400, type: 'InvalidSignatureException', message: `${unsigned}x-amz-sneaky` },
+  });
+  cases.push({
+    kind: 'review',
+    label: '7 KB User-Agent and a 7 KB Authorization header',
+    target: 'ListKeys',
+    body: json({}),
+    headers: { 'user-agent': 'u'.repeat(7000) },
+    auth: (h) => ({ ...h, authorization: `AWS4-HMAC-SHA256 Credential=${'A'.repeat(7000)}` }),
+    expect: { status: 400, type: 'IncompleteSignatureException', message: /^.{0,700}$/s },
+  });
+  for (const region of ['cn-anything', 'us-gov-foo', 'us-middle-9', 'r'.repeat(5000)]) {
+    cases.push({
+      kind: 'review',
+      label: `region ${region.slice(0, 20)} (${region.length} characters)`,
+      target: 'ListKeys',
+      body: json({}),
+      auth: (h) => ({
+        ...h,
+        authorization: (h['authorization'] ?? '').replace(/(Credential=[^/]+\/\d{8}\/)[^/]+/, `$1${region}`),
+      }),
+      expect: {
+        status: 400,
+        type: 'InvalidSignatureException',
+        message: /^Credential should be scoped to a valid region, not '[a-z0-9-]{1,256}(\.\.\.\(truncated\))?'\. $/,
+      },
+    });
+  }
+  cases.push({
+    kind: 'review',
+    label: 'a session token no one issued, with a long-term key',
+    target: 'ListKeys',
+    body: json({}),
+    headers: { 'x-amz-security-token': 'FwoGZXIvYXdzEXAMPLE' },
+    expect: {
+      status: 400,
+      type: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+    },
+  });
+  for (const partition of ['aws-cn', 'aws-us-gov', 'aws-iso']) {
+    cases.push({
+      kind: 'review',
+      label: `key ARN of partition ${partition}`,
+      target: 'DescribeKey',
+      body: json({ KeyId: `arn:${partition}:kms:us-east-1:111122223333:key/${f.keyId}` }),
+      expect: { status: 400, type: 'NotFoundException' },
+    });
+  }
+  return cases;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 interface Failure {
@@ -1256,6 +1336,7 @@ describe('robustness against malformed requests', () => {
       ...nonUtf8Cases(fixture),
       ...routingCases(),
       ...authCases(fixture, t.credentials),
+      ...reviewCases(fixture),
     ];
     expect(cases.length).toBeGreaterThanOrEqual(2800);
     expect(cases.length).toBeLessThanOrEqual(3200);
@@ -1278,6 +1359,7 @@ describe('robustness against malformed requests', () => {
       'method',
       'path',
       'authorization',
+      'review',
     ]) {
       expect(byKind.get(kind) ?? 0, kind).toBeGreaterThan(0);
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   auditView,
@@ -23,6 +24,33 @@ describe('audit events from the model', () => {
     for (const op of ['Encrypt', 'DescribeKey', 'Sign', 'GenerateDataKeyWithoutPlaintext', 'CreateKey'] as const) {
       expect(returnsSecret(op), op).toBe(false);
     }
+  });
+
+  it('bounds the JSON size of every view from above, so only a large one is serialised to be measured', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const input = fc.record(
+      {
+        KeyId: text,
+        EncryptionContext: fc.dictionary(text, text, { maxKeys: 8 }),
+        GrantTokens: fc.array(text, { maxLength: 5 }),
+        NumberOfBytes: fc.integer(),
+        DryRun: fc.boolean(),
+        KeySpec: text,
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        input,
+        fc.constantFrom('EncryptRequest', 'GenerateDataKeyRequest', 'ReEncryptRequest'),
+        (v, shape) => {
+          const state = { truncated: [], bound: 0 };
+          const view = auditView(shape, v, state, 'requestParameters');
+          expect(state.bound).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(view ?? null)));
+        },
+      ),
+      { numRuns: 2000, seed: 3 },
+    );
   });
 
   it('copies no blob or sensitive member into request parameters', () => {

@@ -96,59 +96,105 @@ const eventTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 const keyResource = (ARN: string) => ({ accountId: ARN.split(':')[4] ?? '', type: 'AWS::KMS::Key' as const, ARN });
 
+/** What a view collects on its way: the paths of cut strings, and a bound on its JSON size. */
+export interface ViewState {
+  truncated: string[];
+  /** At least the bytes of the view's JSON (see jsonBound). */
+  bound: number;
+}
+
+/**
+ * An upper bound on the JSON bytes a string adds: a UTF-16 code unit is at most 6 bytes escaped
+ * (\u0000), plus quotes and a separator.
+ */
+const stringBound = (s: string): number => 6 * s.length + 3;
+/** Numbers, booleans, null and the punctuation of one member or element. */
+const SCALAR_BOUND = 32;
+
+const CAMEL = new Map<string, string>();
+const camel = (name: string): string => {
+  let out = CAMEL.get(name);
+  if (out === undefined) CAMEL.set(name, (out = decapitalize(name)));
+  return out;
+};
+
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
 /**
  * A copy of `value` with lowerCamel member names and no blob or sensitive member. Strings longer
- * than their member allows are cut (LIMITS), and each cut is noted in `truncated` by its path.
+ * than their member allows are cut (LIMITS), and each cut is noted by its path in
+ * `state.truncated`; the path is spelled out only when a cut happens, so the common event pays
+ * nothing for it.
  */
-export function auditView(shapeName: string, value: unknown, truncated: string[] = [], path = ''): unknown {
+export function auditView(
+  shapeName: string,
+  value: unknown,
+  state: ViewState = { truncated: [], bound: 0 },
+  parent = '',
+  key?: string,
+): unknown {
   const shape = SCHEMA[shapeName as ShapeName];
   if (!shape || value === undefined || value === null) return undefined;
   if (shape.sensitive || shape.type === 'blob') return undefined;
+  const path = () => (key === undefined ? parent : join(parent, key));
+  state.bound += key === undefined ? SCALAR_BOUND : stringBound(key) + SCALAR_BOUND;
   switch (shape.type) {
     case 'structure': {
       if (typeof value !== 'object') return undefined;
+      const here = path();
       const out: Record<string, unknown> = {};
       for (const [name, memberShape] of Object.entries(shape.members ?? {})) {
-        const key = decapitalize(name);
-        const v = auditView(memberShape, (value as Record<string, unknown>)[name], truncated, join(path, key));
-        if (v !== undefined) out[key] = v;
+        const member = camel(name);
+        const v = auditView(memberShape, (value as Record<string, unknown>)[name], state, here, member);
+        if (v !== undefined) out[member] = v;
       }
       return out;
     }
-    case 'list':
-      return Array.isArray(value)
-        ? value.map((v, i) => auditView(shape.member!, v, truncated, `${path}[${i}]`))
-        : undefined;
+    case 'list': {
+      if (!Array.isArray(value)) return undefined;
+      const here = path();
+      return value.map((v, i) => auditView(shape.member!, v, state, `${here}[${i}]`));
+    }
     case 'map': {
       const valueShape = SCHEMA[shape.value as ShapeName];
       if (valueShape?.sensitive || typeof value !== 'object') return undefined;
       // Keys and values of a map (an encryption context) have no model bound of their own.
+      const here = path();
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        const key = boundMember(k, undefined, truncated, `${path}{key}`);
-        out[key] = typeof v === 'string' ? boundMember(v, undefined, truncated, join(path, key)) : v;
+        const mapKey = boundMember(k, undefined, state.truncated, () => `${here}{key}`);
+        const mapValue =
+          typeof v === 'string' ? boundMember(v, undefined, state.truncated, () => join(here, mapKey)) : v;
+        state.bound += stringBound(mapKey) + (typeof mapValue === 'string' ? stringBound(mapValue) : SCALAR_BOUND);
+        out[mapKey] = mapValue;
       }
       return out;
     }
     case 'timestamp':
       return value instanceof Date ? responseDate(value) : undefined;
-    case 'string':
-      return typeof value === 'string' ? boundMember(value, shape.max, truncated, path) : value;
+    // Decoding checked every member's type; a value of another type cannot be here, and if it
+    // were it would escape the size bound, so it is left out.
+    case 'string': {
+      if (typeof value !== 'string') return undefined;
+      const bounded = boundMember(value, shape.max, state.truncated, path);
+      state.bound += stringBound(bounded);
+      return bounded;
+    }
     default:
-      return value;
+      return typeof value === 'object' ? undefined : value;
   }
 }
-
-const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
 export function buildAuditEvent(a: AuditInput): AuditEvent {
   const spec = a.operation ? OPERATIONS[a.operation] : undefined;
   const truncated: string[] = [];
+  const requestState: ViewState = { truncated, bound: 0 };
+  const responseState: ViewState = { truncated, bound: 0 };
   const request =
-    spec && a.input !== undefined ? auditView(spec.input, a.input, truncated, 'requestParameters') : undefined;
+    spec && a.input !== undefined ? auditView(spec.input, a.input, requestState, 'requestParameters') : undefined;
   const response =
     !a.readOnly && spec?.output && a.output !== undefined
-      ? auditView(spec.output, a.output, truncated, 'responseElements')
+      ? auditView(spec.output, a.output, responseState, 'responseElements')
       : undefined;
   const accountId = a.identity?.accountId ?? '';
   const text = (value: string, max: number, field: string) => boundString(value, max, truncated, field);
@@ -165,11 +211,13 @@ export function buildAuditEvent(a: AuditInput): AuditEvent {
     ...(a.error ? { errorCode: a.error.code, errorMessage } : {}),
     requestParameters: boundObject(
       request && Object.keys(request).length ? request : null,
+      requestState.bound,
       truncated,
       'requestParameters',
     ),
     responseElements: boundObject(
       response && Object.keys(response as object).length ? response : null,
+      responseState.bound,
       truncated,
       'responseElements',
     ),

@@ -22,10 +22,13 @@ export const LIMITS = {
 
 const ELLIPSIS = '...';
 
-/** `value` cut to `max` characters plus "...", noting `path` in `truncated`, or `value` itself. */
-export function boundString(value: string, max: number, truncated: string[], path: string): string {
+/**
+ * `value` cut to `max` characters plus "...", noting its path in `truncated`, or `value` itself.
+ * The path may be given as a function, called only when the value is cut.
+ */
+export function boundString(value: string, max: number, truncated: string[], path: string | (() => string)): string {
   if (value.length <= max) return value;
-  truncated.push(path);
+  truncated.push(typeof path === 'string' ? path : path());
   let end = max;
   // Never split a surrogate pair: the event must stay valid UTF-8.
   const last = value.charCodeAt(end - 1);
@@ -37,16 +40,26 @@ export function boundString(value: string, max: number, truncated: string[], pat
  * A string member of requestParameters or responseElements: its model maximum when it has one (a
  * valid value is never cut; a 1 MB KeyId that validation refused is), else `unboundedMember`.
  */
-export function boundMember(value: string, modelMax: number | undefined, truncated: string[], path: string): string {
+export function boundMember(
+  value: string,
+  modelMax: number | undefined,
+  truncated: string[],
+  path: string | (() => string),
+): string {
   return boundString(value, modelMax ?? LIMITS.unboundedMember, truncated, path);
 }
 
 /** The marker that replaces an object over `objectBytes`: CloudTrail's `omitted: true`. */
 export const OMITTED = { omitted: true } as const;
 
-/** requestParameters or responseElements, or OMITTED when its JSON exceeds `objectBytes`. */
-export function boundObject(value: unknown, truncated: string[], path: string): unknown {
+/**
+ * requestParameters or responseElements, or OMITTED when its JSON exceeds `objectBytes`.
+ * `sizeBound` is at least the bytes of its JSON: when that is within the limit, the object is not
+ * serialised just to be measured.
+ */
+export function boundObject(value: unknown, sizeBound: number, truncated: string[], path: string): unknown {
   if (value === null || value === undefined) return null;
+  if (sizeBound <= LIMITS.objectBytes) return value;
   if (Buffer.byteLength(JSON.stringify(value)) <= LIMITS.objectBytes) return value;
   // The paths of strings cut inside it no longer mean anything: the whole object is gone.
   for (let i = truncated.length - 1; i >= 0; i--) if (truncated[i]!.startsWith(path)) truncated.splice(i, 1);

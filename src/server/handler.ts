@@ -151,7 +151,8 @@ export function createKmsHandler(
       keyArns: caller?.keyArns ?? [],
       error,
       additionalEventData: caller?.additionalEventData,
-      redact: secretsOf(req),
+      // Only an error message can echo the request; successful events skip the search.
+      redact: error ? secretsOf(req) : undefined,
     });
     if (!identity && error && opts.authFailures) {
       // An unauthenticated failure: recorded one by one up to the source's budget, then counted.

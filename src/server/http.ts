@@ -178,9 +178,11 @@ function readBody(front: FrontState, req: http.IncomingMessage): Promise<Buffer>
     arm();
     req.on('data', onData);
     req.on('end', () => finish(undefined));
-    req.on('error', () => finish(malformed()));
+    // Errors are made only when needed: 'close' follows every request, and an Error's stack trace
+    // is not free.
+    req.on('error', () => settled || finish(malformed()));
     // The client went away before the body was complete: nobody is left to answer.
-    req.on('close', () => finish(malformed()));
+    req.on('close', () => settled || finish(malformed()));
   });
 }
 
