@@ -4,43 +4,15 @@
  * message when no AWS CLI v2 is installed, except in CI, where its absence fails the suite.
  */
 import { DecryptCommand } from '@aws-sdk/client-kms';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCliOrSkip, runAwsKms, type CliResult } from './helpers/aws-cli.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-/** The first `aws` on PATH (or in /usr/bin, /usr/local/bin) that is version 2. */
-function findAwsCliV2(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/bin', '/usr/bin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = join(dir, 'aws');
-    if (!existsSync(candidate)) continue;
-    const r = spawnSync(candidate, ['--version'], {
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
-    });
-    if (r.status === 0 && /^aws-cli\/2\./.test(`${r.stdout}${r.stderr}`.trim())) return candidate;
-  }
-  return undefined;
-}
-
-const AWS = findAwsCliV2();
-if (!AWS) {
-  if (process.env.CI === 'true') throw new Error('AWS CLI v2 (`aws`) is required in CI but was not found');
-  console.warn('test/aws-cli.test.ts skipped: no AWS CLI v2 (`aws --version` = aws-cli/2.x) found on this machine');
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const AWS = awsCliOrSkip('test/aws-cli.test.ts');
 
 describe.skipIf(!AWS)('AWS CLI v2 against Trent', () => {
   let t: TestServer;
@@ -49,34 +21,9 @@ describe.skipIf(!AWS)('AWS CLI v2 against Trent', () => {
   let keyArn: string;
   const alias = 'alias/cli-test';
 
-  /** Runs `aws <args>` in an isolated environment: no config files, no profile, no pager. */
-  function aws(args: string[], overrides: Record<string, string> = {}): Promise<CliResult> {
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      AWS_CONFIG_FILE: join(home, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-      AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '',
-      AWS_MAX_ATTEMPTS: '1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...overrides,
-    };
-    return new Promise((resolve, reject) => {
-      const child = spawn(AWS!, ['kms', ...args, '--endpoint-url', t.server.url, '--output', 'json'], {
-        env,
-        cwd: home,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  /** Runs `aws kms <args>` in an isolated environment: no config files, no profile, no pager. */
+  const aws = (args: string[], overrides: Record<string, string> = {}): Promise<CliResult> =>
+    runAwsKms({ aws: AWS!, endpoint: t.server.url, home, ...t.credentials }, args, overrides);
 
   /** Runs a command that must succeed and returns its JSON output. */
   async function ok<T = Record<string, unknown>>(args: string[]): Promise<T> {

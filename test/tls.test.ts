@@ -4,7 +4,6 @@
  * certificate while open connections go on; plain HTTP and dev mode stay on loopback unless asked.
  */
 import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import https from 'node:https';
@@ -14,7 +13,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/server/index.js';
 import { ensureSelfSigned } from '../src/server/tls.js';
-import { awsCliOrSkip } from './helpers/aws-cli.js';
+import { awsCliOrSkip, runAwsKms } from './helpers/aws-cli.js';
 import { silentLogger, startTestServer, type TestServer } from './helpers/server.js';
 
 let dirs: string[] = [];
@@ -166,30 +165,7 @@ describe.skipIf(!AWS)('the AWS CLI v2 over HTTPS', () => {
   });
   afterAll(async () => t.stop());
 
-  const aws = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(AWS!, ['kms', ...args, '--endpoint-url', t.server.url, '--output', 'json'], {
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: home,
-          AWS_CONFIG_FILE: join(home, 'no-config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
-          AWS_ACCESS_KEY_ID: t.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: t.credentials.secretAccessKey,
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_PAGER: '',
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_EC2_METADATA_DISABLED: 'true',
-        },
-        cwd: home,
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const aws = (args: string[]) => runAwsKms({ aws: AWS!, endpoint: t.server.url, home, ...t.credentials }, args);
 
   it('encrypts and decrypts with --ca-bundle, and refuses the certificate without it', async () => {
     const ca = t.server.tlsFiles!.certFile;

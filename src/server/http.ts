@@ -134,10 +134,28 @@ interface FrontState {
   failBody: WeakMap<http.IncomingMessage, (err: BodyError) => void>;
   /** Sockets whose parser failed after a request on them was complete: closed once it is answered. */
   poisoned: WeakSet<net.Socket>;
+  /**
+   * Bodies being read, with when each last received bytes: one sweep (startIdleSweep) times out
+   * the stalled ones, instead of a timer armed and cleared for every piece of every body.
+   */
+  reading: Map<http.IncomingMessage, { lastDataAt: number; fail: (err: BodyError) => void }>;
+}
+
+/** Times out bodies idle longer than the limit; checked a few times per limit, so at most 25% late. */
+function startIdleSweep(front: FrontState): NodeJS.Timeout {
+  const every = Math.max(50, Math.floor(front.limits.bodyIdleTimeoutMs / 4));
+  const sweep = setInterval(() => {
+    const now = performance.now();
+    for (const reader of front.reading.values()) {
+      if (now - reader.lastDataAt >= front.limits.bodyIdleTimeoutMs) reader.fail(timedOut());
+    }
+  }, every);
+  sweep.unref();
+  return sweep;
 }
 
 function readBody(front: FrontState, req: http.IncomingMessage): Promise<Buffer> {
-  const { budget, limits } = front;
+  const { budget } = front;
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
@@ -147,11 +165,10 @@ function readBody(front: FrontState, req: http.IncomingMessage): Promise<Buffer>
     const chunks: Buffer[] = [];
     let held = 0;
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
     const finish = (err: BodyError | undefined) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      front.reading.delete(req);
       budget.give(held);
       held = 0;
       req.removeListener('data', onData);
@@ -161,10 +178,7 @@ function readBody(front: FrontState, req: http.IncomingMessage): Promise<Buffer>
         reject(err);
       } else resolve(Buffer.concat(chunks));
     };
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish(timedOut()), limits.bodyIdleTimeoutMs);
-    };
+    const reader = { lastDataAt: performance.now(), fail: finish };
     const onData = (chunk: Buffer) => {
       if (held + chunk.length > MAX_BODY_BYTES) return finish(tooLarge());
       if (!budget.take(chunk.length)) {
@@ -172,10 +186,10 @@ function readBody(front: FrontState, req: http.IncomingMessage): Promise<Buffer>
       }
       held += chunk.length;
       chunks.push(chunk);
-      arm();
+      reader.lastDataAt = performance.now();
     };
     front.failBody.set(req, finish);
-    arm();
+    front.reading.set(req, reader);
     req.on('data', onData);
     req.on('end', () => finish(undefined));
     // Errors are made only when needed: 'close' follows every request, and an Error's stack trace
@@ -291,7 +305,9 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
     owed: new WeakMap(),
     failBody: new WeakMap(),
     poisoned: new WeakSet(),
+    reading: new Map(),
   };
+  const idleSweep = startIdleSweep(front);
 
   const track = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
@@ -423,6 +439,7 @@ export function createHttpFront(opts: HttpFrontOptions): HttpFront {
       grace.unref();
       await closed;
       clearTimeout(grace);
+      clearInterval(idleSweep);
       // Lets http.Server release its connection-checking timer; the listener is already closed.
       server.close();
     })());

@@ -49,8 +49,15 @@ export interface CliTarget {
   secretAccessKey: string;
 }
 
-/** Runs `aws kms <args>` against `endpoint` with the given credentials and nothing from the user's set-up. */
-export function runAwsKms(target: CliTarget, args: readonly string[]): Promise<CliResult> {
+/**
+ * Runs `aws kms <args>` against `endpoint` with the given credentials and nothing from the user's
+ * set-up; `overrides` replaces or adds environment variables.
+ */
+export function runAwsKms(
+  target: CliTarget,
+  args: readonly string[],
+  overrides: Record<string, string> = {},
+): Promise<CliResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: target.home,
@@ -62,6 +69,7 @@ export function runAwsKms(target: CliTarget, args: readonly string[]): Promise<C
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '1',
     AWS_EC2_METADATA_DISABLED: 'true',
+    ...overrides,
   };
   return new Promise((resolve, reject) => {
     const child = spawn(target.aws, ['kms', ...args, '--endpoint-url', target.endpoint, '--output', 'json'], {
