@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpFront, type ServerState } from '../src/server/http.js';
 import { createMetrics } from '../src/server/metrics.js';
+import pkg from '../package.json' with { type: 'json' };
 import {
   completeResponses,
   metric,
@@ -268,7 +269,7 @@ describe('/health (finding 18)', () => {
       const r = await fetch(`${url}/health`);
       return [r.status, await r.json()];
     };
-    expect(await health()).toEqual([503, { status: 'starting' }]);
+    expect(await health()).toEqual([503, { status: 'starting', version: pkg.version }]);
     const api = await fetch(url, { method: 'POST', body: '{}' });
     expect(api.status).toBe(503);
     expect(await api.json()).toEqual({
@@ -276,9 +277,9 @@ describe('/health (finding 18)', () => {
       message: 'The request has failed due to a temporary failure of the server.',
     });
     state = 'ready';
-    expect(await health()).toEqual([200, { status: 'ok' }]);
+    expect(await health()).toEqual([200, { status: 'ok', version: pkg.version }]);
     state = 'stopping';
-    expect(await health()).toEqual([503, { status: 'stopping' }]);
+    expect(await health()).toEqual([503, { status: 'stopping', version: pkg.version }]);
     await front.shutdown(0);
   });
 
@@ -293,14 +294,14 @@ describe('/health (finding 18)', () => {
     });
     try {
       expect(seen).toEqual({
-        health: [503, { status: 'starting' }],
+        health: [503, { status: 'starting', version: pkg.version }],
         api: [
           503,
           { __type: 'ServiceUnavailable', message: 'The request has failed due to a temporary failure of the server.' },
         ],
       });
       const ready = await fetch(`${t.server.url}/health`);
-      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok' }]);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ok', version: pkg.version }]);
     } finally {
       await t.stop();
     }
@@ -335,7 +336,11 @@ describe('/health (finding 18)', () => {
     expect((await get()).status).toBe(200);
     const during = get();
     const stopped = t.stop();
-    expect(await during).toEqual({ status: 503, body: '{"status":"stopping"}', connection: 'close' });
+    expect(await during).toEqual({
+      status: 503,
+      body: `{"status":"stopping","version":"${pkg.version}"}`,
+      connection: 'close',
+    });
     await stopped;
     agent.destroy();
   });

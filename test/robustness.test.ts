@@ -21,6 +21,7 @@ import {
   type ShapeType,
 } from '../src/model/index.js';
 import type { Logger } from '../src/operations/index.js';
+import pkg from '../package.json' with { type: 'json' };
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { kmsHeaders, kmsSigner, sendRaw, signRequest, type RawHttpResponse } from './helpers/sign.js';
 
@@ -1370,7 +1371,7 @@ describe('robustness against malformed requests', () => {
     // Still alive and serving.
     const health = await sendRaw(t.server.url, { method: 'GET', path: '/health' });
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body.toString())).toEqual({ status: 'ok' });
+    expect(JSON.parse(health.body.toString())).toEqual({ status: 'ok', version: pkg.version });
     const kms = t.client();
     const plaintext = randomBytes(64);
     const enc = await kms.send(new EncryptCommand({ KeyId: fixture.keyId, Plaintext: plaintext }));

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
+import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AwsKmsMrkAwareSymmetricDiscoveryKeyringNode,
@@ -20,6 +20,8 @@ import { KMS, type KMSClientConfig } from '@aws-sdk/client-kms';
 export interface EnvelopeOptions {
   client: KMSClientConfig;
   encryptionContext?: Record<string, string>;
+  /** Called with the input bytes read so far, after each chunk (for a progress display). */
+  onProgress?: (bytesRead: number) => void;
 }
 
 /** The ESDK's provider id for AWS KMS encrypted data keys. */
@@ -77,7 +79,7 @@ export async function encryptFile(
     });
     const source = createReadStream(inPath);
     const bytesOut = await writeAtomically(outPath, async (sink) => {
-      await pipeline(source, encryptor, sink);
+      await pipeline(source, counter(opts.onProgress), encryptor, sink);
       // Decrypt accepts only key ARNs (see decryptFile): refuse to publish a message it cannot open.
       // Checked here, before the rename, because destroying the ESDK's encrypt stream from its
       // header event leaves an unhandled 'Premature close' inside the ESDK.
@@ -130,7 +132,9 @@ export async function decryptFile(
       }
     });
     const source = createReadStream(inPath);
-    const bytesOut = await writeAtomically(outPath, (sink) => pipeline(source, decryptor, sink));
+    const bytesOut = await writeAtomically(outPath, (sink) =>
+      pipeline(source, counter(opts.onProgress), decryptor, sink),
+    );
     if (header === undefined) throw new Error('the ESDK finished without a message header');
     return {
       bytesIn: source.bytesRead,
@@ -193,6 +197,18 @@ async function writeAtomically(outPath: string, write: (sink: Writable) => Promi
     await rm(temp, { force: true });
     throw err;
   }
+}
+
+/** Passes chunks through unchanged, reporting the bytes seen so far. */
+function counter(onProgress: ((bytesRead: number) => void) | undefined): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      onProgress?.(seen);
+      callback(null, chunk);
+    },
+  });
 }
 
 async function syncDirectory(dir: string): Promise<void> {

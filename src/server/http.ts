@@ -15,6 +15,7 @@ import { KmsError } from '../domain/index.js';
 import { errorResponse } from '../protocol/index.js';
 import type { KmsResponse, RequestMeta } from './handler.js';
 import type { RequestMetrics } from './metrics.js';
+import { trentVersion } from './version.js';
 
 /** Largest request body accepted (a 128 Ki-character key policy, JSON-escaped, fits). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -483,7 +484,7 @@ async function route(front: FrontState, req: http.IncomingMessage, res: http.Ser
   const state = opts.state();
   if (req.method === 'GET' && path === '/health') {
     const status = state === 'ready' ? 'ok' : state;
-    const body = Buffer.from(JSON.stringify({ status }));
+    const body = Buffer.from(JSON.stringify({ status, version: trentVersion() }));
     send(front, res, state === 'ready' ? 200 : 503, body, 'health', 'application/json');
     return;
   }

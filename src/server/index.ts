@@ -5,7 +5,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { pino } from 'pino';
 import { regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
 import type { AuditSink, FreeBytes } from '../audit/index.js';
 import type { Logger, Services } from '../operations/index.js';
@@ -16,9 +15,22 @@ import { createHttpFront, createMetricsServer, type HttpLimits, type ServerState
 import { checkExposure } from './listen.js';
 import { createMetrics } from './metrics.js';
 import { runScheduledWork, startScheduler, type ScheduledWorkResult } from './scheduler.js';
+import { createLogger, type LogLevel } from './logger.js';
 import { ensureSelfSigned, loadTls, type TlsFiles } from './tls.js';
 
 export { ADMIN_CREDENTIALS_FILE } from './core.js';
+export {
+  createLogger,
+  formatLogLine,
+  isLogFormat,
+  isLogLevel,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LoggerOptions,
+  type LogLevel,
+} from './logger.js';
+export { INSTALL_DIR, trentVersion } from './version.js';
 
 export const DEFAULT_PORT = 4599;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -92,8 +104,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** JSON lines on standard error (pino throws on a level it does not know). */
 export function defaultLogger(level = process.env.TRENT_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, base: undefined }, pino.destination(2));
+  return createLogger({ format: 'json', level: level as LogLevel });
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {

@@ -1,0 +1,258 @@
+/**
+ * Every setting of `trent serve`, one row each (STYLE rule 3): its type, default, what is allowed
+ * and what it does. The flags, the TRENT_* variables, the file keys, the validation messages,
+ * `trent config print` and docs/configuration.md all come from this table; a new setting is one
+ * new row (and, if the server needs it, a line in server-options.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { QUOTA_NAMES, RESOURCE_QUOTAS, regionSet } from '../domain/index.js';
+import { setting, type ConfigValues, type Schema } from './setting.js';
+import {
+  accountId,
+  boolean,
+  filePath,
+  keyStoreSpec,
+  listOf,
+  mapOf,
+  nonEmptyString,
+  nonNegativeInteger,
+  oneOf,
+  portNumber,
+  positiveInteger,
+  type ValueType,
+} from './values.js';
+
+/** pino's levels, least severe first (as server/logger.ts has them); `silent` logs nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+
+/** A region the operator adds must have the form of AWS's region names (domain/regions.ts). */
+const regionName: ValueType<string> = {
+  ...nonEmptyString,
+  allowed: "a region name of AWS's form (e.g. us-east-7, eu-south-3, cn-north-2)",
+  fromText: (text) => regionName.fromFile(text),
+  fromFile: (value) => {
+    if (typeof value !== 'string') return { ok: false };
+    try {
+      regionSet([value]);
+      return { ok: true, value };
+    } catch {
+      return { ok: false };
+    }
+  },
+};
+
+export const SETTINGS = {
+  port: setting({
+    type: portNumber,
+    default: 4599,
+    arg: '<port>',
+    description: 'Port to listen on; 0 picks a free one.',
+  }),
+  host: setting({
+    type: nonEmptyString,
+    default: '127.0.0.1',
+    arg: '<host>',
+    description:
+      'Address to listen on. Plain HTTP is served only on loopback addresses; any other needs TLS or `insecureHttp`.',
+  }),
+  dataDir: setting({
+    type: filePath,
+    default: './.trent',
+    arg: '<dir>',
+    description: 'Data directory: database, root key, administrator credentials, audit log.',
+  }),
+  dev: setting({
+    type: boolean,
+    default: false,
+    description:
+      'Accept any well-formed credentials without checking signatures; every caller is the account root (development only).',
+  }),
+  devAllowRemote: setting({
+    type: boolean,
+    default: false,
+    description: 'Allow `dev` on an address that is not loopback.',
+  }),
+  accountId: setting({
+    type: accountId,
+    default: '111122223333',
+    arg: '<id>',
+    description: 'The account created on first start.',
+  }),
+  rootKey: setting({
+    type: keyStoreSpec,
+    defaultText: '`file:<dataDir>/root-key`',
+    arg: '<spec>',
+    description: 'Where the root key is, `file:PATH` (created on first start). Back it up apart from the database.',
+  }),
+  tlsCert: setting({
+    type: filePath,
+    section: 'tls',
+    defaultText: 'none (plain HTTP)',
+    arg: '<file>',
+    description: 'Serve HTTPS with this PEM certificate (chain); reloaded on SIGHUP. Needs `tlsKey`.',
+  }),
+  tlsKey: setting({
+    type: filePath,
+    section: 'tls',
+    defaultText: 'none',
+    arg: '<file>',
+    description: 'The PEM private key of `tlsCert`; reloaded on SIGHUP.',
+  }),
+  tlsSelfSigned: setting({
+    type: boolean,
+    section: 'tls',
+    default: false,
+    description: 'Serve HTTPS with a self-signed certificate kept in `<dataDir>/tls/`.',
+  }),
+  insecureHttp: setting({
+    type: boolean,
+    default: false,
+    description: 'Allow plain HTTP on an address that is not loopback (TLS terminated in front).',
+  }),
+  metricsHost: setting({
+    type: nonEmptyString,
+    section: 'metrics',
+    defaultText: '`127.0.0.1` when `metricsPort` is set',
+    arg: '<host>',
+    description: 'Address of the separate /metrics listener. Needs `metricsPort`.',
+  }),
+  metricsPort: setting({
+    type: portNumber,
+    section: 'metrics',
+    defaultText: 'none (/metrics is served on the API port)',
+    arg: '<port>',
+    description: 'Serve /metrics on a listener of its own at this port, and not on the API port.',
+  }),
+  maxConnections: setting({
+    type: positiveInteger,
+    default: 1024,
+    arg: '<n>',
+    description: 'Open connections at most; more are closed as soon as they are accepted.',
+  }),
+  maxInflightBodyBytes: setting({
+    type: positiveInteger,
+    default: 64 * 1024 * 1024,
+    arg: '<n>',
+    description:
+      'Bytes of request bodies held before authentication, all requests together; beyond, 503 ServiceUnavailable.',
+  }),
+  headersTimeoutMs: setting({
+    type: positiveInteger,
+    default: 10_000,
+    arg: '<ms>',
+    description: "Time to receive a request's headers, in milliseconds; at most `requestTimeoutMs`.",
+  }),
+  requestTimeoutMs: setting({
+    type: positiveInteger,
+    default: 30_000,
+    arg: '<ms>',
+    description: 'Time to receive a whole request, in milliseconds.',
+  }),
+  bodyIdleTimeoutMs: setting({
+    type: positiveInteger,
+    default: 10_000,
+    arg: '<ms>',
+    description: 'Longest pause within a request body, in milliseconds.',
+  }),
+  extraRegions: setting({
+    type: listOf(regionName),
+    default: [] as string[],
+    flag: '--extra-region',
+    arg: '<region>',
+    description: "Regions accepted besides AWS's own.",
+  }),
+  quotas: setting({
+    type: mapOf('quota', QUOTA_NAMES, nonNegativeInteger),
+    default: Object.fromEntries(QUOTA_NAMES.map((name) => [name, RESOURCE_QUOTAS[name].default])) as Record<
+      string,
+      number
+    >,
+    flag: '--quota',
+    arg: '<name=value>',
+    description: `Resource quotas, AWS's defaults unless set (docs/operations.md, "Resource quotas"): ${QUOTA_NAMES.map(
+      (name) => `\`${name}\` (${RESOURCE_QUOTAS[name].description})`,
+    ).join(', ')}.`,
+  }),
+  auditRetentionDays: setting({
+    type: nonNegativeInteger,
+    section: 'audit',
+    default: 90,
+    arg: '<days>',
+    description: 'Days an hourly audit file is kept; 0 keeps them forever.',
+  }),
+  auditMinFreeBytes: setting({
+    type: nonNegativeInteger,
+    section: 'audit',
+    default: 256 * 1024 * 1024,
+    arg: '<bytes>',
+    description: 'Requests are refused while the audit directory has less free space than this; 0 never refuses.',
+  }),
+  keygenThreads: setting({
+    type: positiveInteger,
+    section: 'keygen',
+    default: () => Math.max(1, Math.floor(availableParallelism() / 2)),
+    defaultText: 'half the cores, at least 1',
+    arg: '<n>',
+    description: 'Threads generating RSA keys.',
+  }),
+  keygenQueue: setting({
+    type: nonNegativeInteger,
+    section: 'keygen',
+    default: 32,
+    arg: '<n>',
+    description: 'Key generations waiting for a thread; beyond, ThrottlingException.',
+  }),
+  logLevel: setting({
+    type: oneOf(LOG_LEVELS),
+    section: 'log',
+    default: 'info',
+    arg: '<level>',
+    description: 'Least severe level logged.',
+  }),
+  logFormat: setting({
+    type: oneOf(LOG_FORMATS),
+    section: 'log',
+    default: ({ logsToTerminal }) => (logsToTerminal ? 'pretty' : 'json'),
+    defaultText: '`pretty` when the log stream (standard error) is a terminal, else `json`',
+    arg: '<format>',
+    description: 'Human-readable lines (`pretty`) or JSON lines (`json`, pino).',
+  }),
+};
+
+export type TrentSettings = typeof SETTINGS;
+export type TrentConfig = ConfigValues<TrentSettings>;
+export type SettingName = keyof TrentSettings;
+
+/** The variable that names the configuration file, as `--config` does. */
+export const CONFIG_FILE_VARIABLE = 'TRENT_CONFIG';
+
+export const TRENT_SCHEMA: Schema<TrentSettings> = {
+  settings: SETTINGS,
+  rules: [
+    {
+      settings: ['tlsCert', 'tlsKey'],
+      check: (c) =>
+        (c.tlsCert === undefined) !== (c.tlsKey === undefined) ? 'go together: give both or neither' : undefined,
+    },
+    {
+      settings: ['tlsSelfSigned', 'tlsCert'],
+      check: (c) =>
+        c.tlsSelfSigned && c.tlsCert !== undefined ? 'exclude each other: give one or the other' : undefined,
+    },
+    {
+      settings: ['metricsHost', 'metricsPort'],
+      check: (c) =>
+        c.metricsHost !== undefined && c.metricsPort === undefined ? 'metricsHost needs metricsPort' : undefined,
+    },
+    {
+      settings: ['headersTimeoutMs', 'requestTimeoutMs'],
+      check: (c) =>
+        c.headersTimeoutMs > c.requestTimeoutMs
+          ? 'the headers timeout must not be longer than the request timeout'
+          : undefined,
+    },
+  ],
+  // TRENT_BUILD_COMMIT: the build's commit, for `trent version` (cli/version.ts).
+  otherVariables: [CONFIG_FILE_VARIABLE, 'TRENT_BUILD_COMMIT'],
+};

@@ -1,0 +1,35 @@
+/** The one conversion from the resolved configuration to what `startServer` takes. */
+import type { ServerOptions } from '../server/index.js';
+import type { TrentConfig } from './schema.js';
+
+/** Everything but the logger, which the command makes from `logLevel` and `logFormat`. */
+export function toServerOptions(c: TrentConfig): ServerOptions {
+  return {
+    dataDir: c.dataDir,
+    port: c.port,
+    host: c.host,
+    dev: c.dev,
+    devAllowRemote: c.devAllowRemote,
+    accountId: c.accountId,
+    ...(c.rootKey !== undefined ? { rootKey: c.rootKey } : {}),
+    ...(c.tlsCert !== undefined && c.tlsKey !== undefined ? { tls: { certFile: c.tlsCert, keyFile: c.tlsKey } } : {}),
+    tlsSelfSigned: c.tlsSelfSigned,
+    insecureHttp: c.insecureHttp,
+    ...(c.metricsPort !== undefined
+      ? { metricsListener: { host: c.metricsHost ?? '127.0.0.1', port: c.metricsPort } }
+      : {}),
+    httpLimits: {
+      maxConnections: c.maxConnections,
+      maxInflightBodyBytes: c.maxInflightBodyBytes,
+      headersTimeoutMs: c.headersTimeoutMs,
+      requestTimeoutMs: c.requestTimeoutMs,
+      bodyIdleTimeoutMs: c.bodyIdleTimeoutMs,
+    },
+    extraRegions: c.extraRegions,
+    quotas: c.quotas,
+    auditRetentionDays: c.auditRetentionDays,
+    auditMinFreeBytes: c.auditMinFreeBytes,
+    keygenThreads: c.keygenThreads,
+    keygenQueue: c.keygenQueue,
+  };
+}

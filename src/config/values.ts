@@ -1,0 +1,205 @@
+/**
+ * The kinds of value a setting can hold, one row each: how a value is read from a flag's or a
+ * variable's text and from a configuration file, and what a valid one is, in the words every error
+ * message and the generated documentation use ("must be <allowed>").
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { suggest } from './suggest.js';
+
+/**
+ * A value read, or why it is not one: `problem` is the whole message when "must be <allowed>" is
+ * not enough; `entry` is the entry of a list (by index) or a map (by name) that is wrong.
+ */
+export type Parsed<T> =
+  { ok: true; value: T } | { ok: false; problem?: string; entry?: { key: string; shown: string } };
+
+export interface ValueType<T> {
+  /** What the documentation calls the type. */
+  readonly name: string;
+  /** A valid value, completing "must be ...". */
+  readonly allowed: string;
+  /** A value read from a file, with relative paths taken from the file's directory `dir`. */
+  relativeTo?(value: T, dir: string): T;
+  /** Maps are merged entry by entry across sources; each entry keeps its own source. */
+  readonly entries?: readonly string[];
+  /** Repeated flags are joined with commas before `fromText`. */
+  readonly repeatable?: boolean;
+  /** From a flag's or an environment variable's text. */
+  fromText(text: string): Parsed<T>;
+  /** From a value of a parsed YAML or JSON file. */
+  fromFile(value: unknown): Parsed<T>;
+  /** As a file would hold it (for `trent config print`). */
+  toFile(value: T): unknown;
+}
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = <T>(problem?: string): Parsed<T> => (problem !== undefined ? { ok: false, problem } : { ok: false });
+
+/** Relative to `base` (the file's directory) unless absolute. */
+export const pathFrom = (base: string, path: string): string => (isAbsolute(path) ? path : resolve(base, path));
+
+function integer(min: number, max: number, allowed: string, name = 'integer'): ValueType<number> {
+  const check = (n: number) => (Number.isSafeInteger(n) && n >= min && n <= max ? ok(n) : bad<number>());
+  return {
+    name,
+    allowed,
+    fromText: (text) => (/^-?\d+$/.test(text.trim()) ? check(Number(text.trim())) : bad()),
+    fromFile: (value) => (typeof value === 'number' ? check(value) : bad()),
+    toFile: (value) => value,
+  };
+}
+
+export const portNumber = integer(0, 65535, 'a port number (0-65535)', 'port');
+export const positiveInteger = integer(1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+export const nonNegativeInteger = integer(0, Number.MAX_SAFE_INTEGER, 'a non-negative integer');
+
+export const boolean: ValueType<boolean> = {
+  name: 'boolean',
+  allowed: 'true or false (in a variable also 1 or 0)',
+  fromText: (text) => {
+    const t = text.trim().toLowerCase();
+    return t === 'true' || t === '1' ? ok(true) : t === 'false' || t === '0' ? ok(false) : bad();
+  },
+  fromFile: (value) => (typeof value === 'boolean' ? ok(value) : bad()),
+  toFile: (value) => value,
+};
+
+/** A string matching `form`, which `allowed` describes. */
+function text(allowed: string, form: RegExp = /\S/, name = 'string'): ValueType<string> {
+  const check = (s: string) => (form.test(s) ? ok(s) : bad<string>());
+  return {
+    name,
+    allowed,
+    fromText: check,
+    fromFile: (value) => (typeof value === 'string' ? check(value) : bad()),
+    toFile: (value) => value,
+  };
+}
+
+export const nonEmptyString = text('a non-empty string');
+
+export const filePath: ValueType<string> = {
+  ...text('a file or directory path', /\S/, 'path'),
+  relativeTo: (value, dir) => pathFrom(dir, value),
+};
+
+export const accountId: ValueType<string> = {
+  ...text('12 digits (quote it in a file, e.g. "111122223333")', /^\d{12}$/),
+  // A YAML number keeps no leading zeros, so only a 12-digit number is taken as it is.
+  fromFile: (value) =>
+    typeof value === 'string' || typeof value === 'number'
+      ? /^\d{12}$/.test(String(value))
+        ? ok(String(value))
+        : bad()
+      : bad(),
+};
+
+/** `file:PATH` key store specs (keystore/index.ts); PATH is taken from the file's directory. */
+export const keyStoreSpec: ValueType<string> = {
+  ...text('file:PATH', /^file:\S/, 'key store'),
+  relativeTo: (value, dir) => `file:${pathFrom(dir, value.slice('file:'.length))}`,
+};
+
+export function oneOf<const V extends string>(values: readonly V[]): ValueType<V> {
+  const allowed = `one of ${values.join(', ')}`;
+  const check = (s: string): Parsed<V> => {
+    const v = values.find((candidate) => candidate === s.trim());
+    if (v !== undefined) return ok(v);
+    const near = suggest(s, values);
+    return bad(near ? `must be ${allowed} (did you mean ${near}?)` : undefined);
+  };
+  return {
+    name: values.join(' | '),
+    allowed,
+    fromText: check,
+    fromFile: (value) => (typeof value === 'string' ? check(value) : bad()),
+    toFile: (value) => value,
+  };
+}
+
+/** A list of `item`s: comma-separated in a variable or a flag (which may also repeat). */
+export function listOf(item: ValueType<string>): ValueType<string[]> {
+  const all = (items: unknown[]): Parsed<string[]> => {
+    const values: string[] = [];
+    for (const [i, v] of items.entries()) {
+      const parsed = item.fromFile(v);
+      if (!parsed.ok)
+        return { ok: false, problem: parsed.problem ?? `must be ${item.allowed}`, entry: entry(String(i), v) };
+      values.push(parsed.value);
+    }
+    return ok(values);
+  };
+  return {
+    name: `list of ${item.name}`,
+    allowed: `each ${item.allowed}`,
+    repeatable: true,
+    fromText: (text) =>
+      all(
+        text
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      ),
+    fromFile: (value) => (Array.isArray(value) ? all(value) : bad(`must be a list, each ${item.allowed}`)),
+    toFile: (value) => value,
+  };
+}
+
+const entry = (key: string, value: unknown) => ({
+  key,
+  shown: typeof value === 'string' ? value : JSON.stringify(value),
+});
+
+/**
+ * A map from `names` to `item`s: `name=value,name=value` in a variable, `--flag name=value`
+ * (repeatable) on the command line, a mapping in a file. Each source may set some entries.
+ */
+export function mapOf(
+  what: string,
+  names: readonly string[],
+  item: ValueType<number>,
+): ValueType<Record<string, number>> {
+  const known = `the ${what}s are ${names.join(', ')}`;
+  const check = (name: string, v: unknown, parse: (v: unknown) => Parsed<number>): Parsed<number> => {
+    if (!names.includes(name)) {
+      const near = suggest(name, names);
+      return {
+        ok: false,
+        problem: `no ${what} is named ${name}${near ? ` (did you mean ${near}?)` : ''}; ${known}`,
+        entry: entry(name, v),
+      };
+    }
+    const parsed = parse(v);
+    return parsed.ok ? parsed : { ok: false, problem: `must be ${item.allowed}`, entry: entry(name, v) };
+  };
+  const all = (pairs: [string, unknown][], parse: (v: unknown) => Parsed<number>): Parsed<Record<string, number>> => {
+    const values: Record<string, number> = {};
+    for (const [name, v] of pairs) {
+      const parsed = check(name, v, parse);
+      if (!parsed.ok) return parsed;
+      values[name] = parsed.value;
+    }
+    return ok(values);
+  };
+  return {
+    name: `map of ${what} to ${item.name}`,
+    allowed: `NAME=VALUE entries (a mapping in a file), each VALUE ${item.allowed}; ${known}`,
+    entries: names,
+    repeatable: true,
+    fromText: (text) => {
+      const pairs: [string, unknown][] = [];
+      for (const part of text.split(',').map((s) => s.trim())) {
+        if (part === '') continue;
+        const eq = part.indexOf('=');
+        if (eq <= 0) return bad(`must be NAME=VALUE entries; ${part} is not one (${known})`);
+        pairs.push([part.slice(0, eq).trim(), part.slice(eq + 1)]);
+      }
+      return all(pairs, (v) => item.fromText(String(v)));
+    },
+    fromFile: (value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? all(Object.entries(value), (v) => item.fromFile(v))
+        : bad(`must be a mapping of ${what} names to values (${known})`),
+    toFile: (value) => value,
+  };
+}
