@@ -5,7 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ADMIN_CREDENTIALS_FILE } from '../server/index.js';
-import { UserError } from './errors.js';
+import type { Command } from 'commander';
+import { UsageError, UserError } from './errors.js';
+import { DEFAULT_ENDPOINT, DEFAULT_REGION } from './kms-client.js';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -74,4 +76,24 @@ export async function readAdminCredentials(dataDir: string): Promise<AdminCreden
     throw new UserError(`${file} has no accessKeyId and secretAccessKey`);
   }
   return { accessKeyId, secretAccessKey };
+}
+
+/** Registers `trent env`. */
+export function registerEnv(program: Command): void {
+  program
+    .command('env')
+    .summary('print the AWS environment variables for the administrator (prints the secret access key)')
+    .description(
+      "Print shell commands that point the AWS CLI and SDKs at Trent as the account's administrator, " +
+        'for eval "$(trent env)". This prints the SECRET ACCESS KEY from <data-dir>/admin-credentials.json, ' +
+        'on purpose: it is the one command that does. Do not run it where its output is logged or shared.',
+    )
+    .option('--data-dir <dir>', 'data directory holding admin-credentials.json', './.trent')
+    .option('--endpoint-url <url>', "the server's URL, for AWS_ENDPOINT_URL", DEFAULT_ENDPOINT)
+    .option('--region <region>', 'region, for AWS_REGION and AWS_DEFAULT_REGION', DEFAULT_REGION)
+    .action(async (o: { dataDir: string; endpointUrl: string; region: string }) => {
+      if (!URL.canParse(o.endpointUrl)) throw new UsageError(`--endpoint-url is not a URL: ${o.endpointUrl}`);
+      const credentials = await readAdminCredentials(o.dataDir);
+      process.stdout.write(renderEnv({ ...credentials, endpointUrl: o.endpointUrl, region: o.region }));
+    });
 }

@@ -1,4 +1,5 @@
 /** `trent version` and `trent --version`: what is running, for bug reports. */
+import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,4 +48,14 @@ export function renderVersion(info: VersionInfo): string {
     `Node.js ${info.node}\n` +
     `OpenSSL ${info.openssl}\n`
   );
+}
+
+/** Registers `trent version`. */
+export function registerVersion(program: Command): void {
+  program
+    .command('version')
+    .description('print the version of Trent, Node.js and OpenSSL, and the build commit when known')
+    .action(() => {
+      process.stdout.write(renderVersion(versionInfo()));
+    });
 }
