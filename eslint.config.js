@@ -17,8 +17,12 @@ const allowed = {
 };
 const folders = ['crypto', 'domain', 'policy', 'keystore', 'storage', 'model', 'protocol', 'auth', 'operations', 'server', 'cli', 'audit', 'metering', 'config'];
 
-const importRules = Object.entries(allowed).map(([folder, ok]) => ({
-  files: [`src/${folder}/**/*.ts`],
+/** The SM2 library is allowed for SM2DSA and SM2PKE only, so in one file (docs/architecture.md, "SM2"). */
+const SM2_MODULE = 'src/crypto/sm2.ts';
+const sm2Library = { group: ['sm-crypto-v2'], message: `only ${SM2_MODULE} imports sm-crypto-v2 (SM2DSA and SM2PKE only)` };
+
+const importRule = (folder, ok, files, allowSm2 = false) => ({
+  files,
   rules: {
     'no-restricted-imports': [
       'error',
@@ -29,11 +33,16 @@ const importRules = Object.entries(allowed).map(([folder, ok]) => ({
             .map((f) => ({ group: [`../${f}/*`, `../${f}`, `../../${f}/*`, `../../${f}`], message: `${folder}/ may not import ${f}/ (STYLE.md layout)` })),
           ...(folder === 'storage' ? [] : [{ group: ['better-sqlite3', 'pg'], message: 'only storage/ imports database drivers' }]),
           { group: ['node:http', 'node:https', 'node:net'], message: 'the core knows nothing of HTTP' },
+          ...(allowSm2 ? [] : [sm2Library]),
         ].filter((p) => !(['protocol', 'operations'].includes(folder) && p.group.includes('node:http') && false)),
       },
     ],
   },
-}));
+});
+const importRules = [
+  ...Object.entries(allowed).map(([folder, ok]) => importRule(folder, ok, [`src/${folder}/**/*.ts`])),
+  importRule('crypto', allowed.crypto, [SM2_MODULE], true),
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/model/**'] },

@@ -55,3 +55,11 @@ export {
   type SigningPrivateKey,
   type SigningPublicKey,
 } from './signing.js';
+export {
+  SM2_DEFAULT_ID,
+  SM2PKE_MAX_PLAINTEXT,
+  sm2Decrypt,
+  sm2Encrypt,
+  sm2KeyPairFromPkcs8,
+  type Sm2KeyPair,
+} from './sm2.js';

@@ -13,6 +13,8 @@
  * - Ed25519ph (RFC 8032 §5.1, empty context): @noble/curves, the 64-byte SHA-512 digest as PH(M).
  * ML-DSA (FIPS 204, pure, empty context) is @noble/post-quantum, on the message (RAW) or on a
  * caller-computed μ (EXTERNAL_MU, FIPS 204 §6.2 / Algorithm 7 line 6).
+ * SM2DSA (GB/T 32918.2) is crypto/sm2.ts: RAW and DIGEST share one path, e = SM3(Z ‖ M) with the
+ * default distinguishing ID computed here for RAW, given by the caller for DIGEST.
  */
 import {
   constants,
@@ -35,6 +37,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { sm2KeyPairFromPkcs8, sm2MessageDigest, sm2Sign, sm2Verify } from './sm2.js';
 
 export type MessageType = 'RAW' | 'DIGEST' | 'EXTERNAL_MU';
 type DigestName = 'sha256' | 'sha384' | 'sha512';
@@ -404,6 +407,30 @@ const ML_DSA_SHAKE_256: SigningAlgorithm = {
   },
 };
 
+// ---- SM2DSA ---------------------------------------------------------------------------------
+
+/**
+ * AWS: for DIGEST the caller computes e = SM3(Z ‖ M) itself, Z with the default distinguishing ID
+ * ("Offline verification with SM2 key pairs"); for RAW KMS does. Either way the library signs e.
+ */
+const SM2DSA: SigningAlgorithm = {
+  name: 'SM2DSA',
+  keySpecs: ['SM2'],
+  messageTypes: ['RAW', 'DIGEST'],
+  digestLength: 32,
+  async sign(key, message, messageType) {
+    const point = need(key.publicKey.raw, 'public point');
+    const e = messageType === 'RAW' ? sm2MessageDigest(point, message) : message;
+    return sm2Sign({ scalar: Buffer.from(need(key.raw, 'private scalar')), point: Buffer.from(point) }, e);
+  },
+  verify(key, message, signature, messageType) {
+    const point = need(key.raw, 'public point');
+    return safely(() =>
+      sm2Verify(point, messageType === 'RAW' ? sm2MessageDigest(point, message) : message, signature),
+    );
+  },
+};
+
 // ---- the table ------------------------------------------------------------------------------
 
 const RSA_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
@@ -422,6 +449,7 @@ export const SIGNING_ALGORITHMS: Readonly<Record<string, SigningAlgorithm>> = Ob
     ED25519_SHA_512,
     ED25519_PH_SHA_512,
     ML_DSA_SHAKE_256,
+    SM2DSA,
   ].map((row) => [row.name, row]),
 );
 
@@ -496,6 +524,12 @@ const fromMlDsaSeed =
   (seed: Buffer): SigningPrivateKey =>
     mlDsaKeyPair(keySpec, seed);
 
+/** SM2 keys carry raw parts only: node:crypto cannot sign with them (docs/architecture.md, "SM2"). */
+const fromSm2Pkcs8 = (material: Buffer): SigningPrivateKey => {
+  const { scalar, point } = sm2KeyPairFromPkcs8(material);
+  return { raw: scalar, publicKey: { raw: point } };
+};
+
 /**
  * The signing key of a SIGN_VERIFY key spec from its stored material (crypto/key-material.ts:
  * PKCS#8 DER, or the ML-DSA seed).
@@ -512,4 +546,5 @@ export const SIGNING_KEY_FROM_MATERIAL: Readonly<Record<string, (material: Buffe
   ML_DSA_44: fromMlDsaSeed('ML_DSA_44'),
   ML_DSA_65: fromMlDsaSeed('ML_DSA_65'),
   ML_DSA_87: fromMlDsaSeed('ML_DSA_87'),
+  SM2: fromSm2Pkcs8,
 };

@@ -16,10 +16,8 @@ export interface KeySpecRow {
   rotatable: boolean;
   /** Can be created in a custom (HSM) key store. */
   hsm: boolean;
-  /** This build can create keys of the spec (with the usages not in `unbuiltUsages`). */
+  /** This build can create keys of the spec. */
   available: boolean;
-  /** Usages AWS offers for the spec that this build cannot create keys for yet. */
-  unbuiltUsages?: readonly string[];
   /**
    * Partitions where AWS offers the spec: SM2 only in China ("The SM2 key spec is only available
    * in China Regions"), ML-KEM everywhere but China. Absent: every partition.
@@ -163,9 +161,7 @@ export const KEY_SPECS: Record<string, KeySpecRow> = Object.fromEntries(
       rotatable: false,
       hsm: false,
       available: true,
-      // Key agreement is ECDH on the SM2 curve, which node:crypto has. SM2DSA and SM2PKE are not
-      // reachable through node:crypto (docs/architecture.md, "SM2").
-      unbuiltUsages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
+      // ECDH through node:crypto; SM2DSA and SM2PKE through crypto/sm2.ts (docs/architecture.md, "SM2").
       partitions: { only: ['aws-cn'] },
     },
   ].map((row) => [row.spec, row as KeySpecRow]),

@@ -59,12 +59,6 @@ export const CreateKey = defineOperation({
     if (!row.available) {
       throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported by this server yet.`);
     }
-    if (row.unbuiltUsages?.includes(keyUsage)) {
-      throw new KmsError(
-        'UnsupportedOperationException',
-        `KeyUsage ${keyUsage} with KeySpec ${keySpec} is not supported by this server yet.`,
-      );
-    }
     const origin = input.Origin ?? 'AWS_KMS';
     if (origin !== 'AWS_KMS') {
       throw new KmsError('UnsupportedOperationException', `Origin ${origin} is not supported by this server yet.`);

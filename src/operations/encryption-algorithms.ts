@@ -10,7 +10,12 @@ import {
   rsaOaepDecrypt,
   rsaOaepEncrypt,
   CiphertextError,
+  SM2PKE_MAX_PLAINTEXT,
+  sm2Decrypt,
+  sm2Encrypt,
+  sm2KeyPairFromPkcs8,
   type OaepParameters,
+  type Sm2KeyPair,
 } from '../crypto/index.js';
 import { KEY_SPECS, KmsError, type KeyRecord } from '../domain/index.js';
 import { privateKeyObject, publicKeyObject } from './asymmetric-keys.js';
@@ -92,11 +97,43 @@ const rsaOaep = (name: EncryptionAlgorithmSpec, params: OaepParameters): Encrypt
   },
 });
 
+/** The SM2 key pair of `key`'s material, parsed once and cached beside it. */
+const sm2KeyPair = (services: Services, key: KeyRecord): Promise<Sm2KeyPair> =>
+  services.materials.derived(key.arn, key.currentMaterialId, 'sm2-key-pair', sm2KeyPairFromPkcs8);
+
+/** SM2PKE (GB/T 32918.4), China regions only: C1C3C2 ciphertext in DER, as AWS returns it. */
+const sm2pke: EncryptionAlgorithm = {
+  name: 'SM2PKE',
+  namesKeyMaterial: false,
+  async encrypt(services, key, plaintext, context) {
+    refuseContext(context);
+    if (plaintext.length > SM2PKE_MAX_PLAINTEXT) {
+      throw new KmsError(
+        'ValidationException',
+        `Algorithm SM2PKE and key spec ${key.keySpec} cannot encrypt data larger than ${SM2PKE_MAX_PLAINTEXT} bytes.`,
+      );
+    }
+    return sm2Encrypt((await sm2KeyPair(services, key)).point, plaintext);
+  },
+  async decrypt(services, key, blob, context) {
+    refuseContext(context);
+    if (!blob) throw invalidCiphertext();
+    const pair = await sm2KeyPair(services, key);
+    try {
+      return { plaintext: sm2Decrypt(pair, blob) };
+    } catch (e) {
+      if (e instanceof CiphertextError) throw invalidCiphertext();
+      throw e;
+    }
+  },
+};
+
 export const ENCRYPTION_ALGORITHMS: Readonly<Record<string, EncryptionAlgorithm>> = {
   SYMMETRIC_DEFAULT: symmetricDefault,
   ...Object.fromEntries(
     Object.entries(RSA_OAEP).map(([name, params]) => [name, rsaOaep(name as EncryptionAlgorithmSpec, params)]),
   ),
+  SM2PKE: sm2pke,
 };
 
 /**
