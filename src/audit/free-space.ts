@@ -6,8 +6,8 @@
  */
 import { statfs } from 'node:fs/promises';
 
-/** Default floor: 256 MiB. */
-export const DEFAULT_MIN_FREE_BYTES = 256 * 1024 * 1024;
+/** Default floor: 64 MiB, so the refusal comes while the rest of the system still has room. */
+export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024;
 
 export type FreeBytes = (dir: string) => Promise<number>;
 

@@ -5,6 +5,7 @@
  * new row (and, if the server needs it, a line in server-options.ts).
  */
 import { availableParallelism } from 'node:os';
+import { DEFAULT_MIN_FREE_BYTES } from '../audit/index.js';
 import { QUOTA_NAMES, RESOURCE_QUOTAS, regionSet } from '../domain/index.js';
 import { setting, type ConfigValues, type Schema } from './setting.js';
 import {
@@ -184,7 +185,7 @@ export const SETTINGS = {
   auditMinFreeBytes: setting({
     type: nonNegativeInteger,
     section: 'audit',
-    default: 256 * 1024 * 1024,
+    default: DEFAULT_MIN_FREE_BYTES,
     arg: '<bytes>',
     description: 'Requests are refused while the audit directory has less free space than this; 0 never refuses.',
   }),

@@ -74,7 +74,7 @@ export interface ServerOptions {
   quotas?: Partial<Record<QuotaName, number>>;
   /** Days an hourly audit file is kept; 0 keeps them forever. Default 90. */
   auditRetentionDays?: number;
-  /** Below this many free bytes in the audit directory, requests are refused. Default 256 MiB; 0 disables. */
+  /** Below this many free bytes in the audit directory, requests are refused. Default 64 MiB; 0 disables. */
   auditMinFreeBytes?: number;
   /** How the free space is read; default statfs (tests inject a function). */
   auditFreeBytes?: FreeBytes;
