@@ -35,7 +35,7 @@ export interface AuditEvent {
   requestParameters: unknown;
   responseElements: unknown;
   /** Trent adds `truncatedFields` (the paths it cut or omitted, docs/operations.md) to CloudTrail's members. */
-  additionalEventData?: Record<string, string | string[]>;
+  additionalEventData?: Record<string, string | string[] | boolean>;
   requestID?: string;
   eventID: string;
   readOnly: boolean;
@@ -64,6 +64,8 @@ export interface AuditInput {
   keyArns: readonly string[];
   error?: { code: string; message: string } | undefined;
   additionalEventData?: Record<string, string> | undefined;
+  /** The request failed by a `--dev` fault rule: `additionalEventData.injectedFault` says so. */
+  injectedFault?: boolean | undefined;
   /**
    * Values that must never appear in the event (the raw Authorization header, its signature, a
    * session token): removed from errorMessage whatever the message says.
@@ -236,8 +238,9 @@ export function buildAuditEvent(a: AuditInput): AuditEvent {
 }
 
 function additionalEventData(a: AuditInput, truncated: readonly string[]): Pick<AuditEvent, 'additionalEventData'> {
-  const data: Record<string, string | string[]> = {
+  const data: Record<string, string | string[] | boolean> = {
     ...(a.additionalEventData && !a.error ? a.additionalEventData : {}),
+    ...(a.injectedFault ? { injectedFault: true } : {}),
     ...(truncated.length ? { truncatedFields: [...truncated] } : {}),
   };
   return Object.keys(data).length ? { additionalEventData: data } : {};

@@ -19,3 +19,4 @@ export { DEFAULT_MIN_FREE_BYTES, FreeSpaceFloor, statfsFreeBytes, type FreeBytes
 export { LIMITS, OMITTED, REDACTED } from './limits.js';
 export { DEFAULT_RETENTION_DAYS, fileHour, pruneAuditFiles } from './retention.js';
 export { FileAuditSink, type AuditSink, type FileAuditSinkOptions } from './sink.js';
+export { DEFAULT_MEMORY_AUDIT_CAPACITY, MemoryAuditSink } from './memory-sink.js';

@@ -36,6 +36,25 @@ describe('renderBanner', () => {
     );
   });
 
+  it('says an ephemeral server writes nothing, and points at no credentials file', () => {
+    const eph = bannerFacts(
+      { url: 'http://127.0.0.1:4599', accountId: '111122223333', createdCredentials: {} },
+      { dataDir: '.trent', dev: true, ephemeral: true },
+      '/home/ada/project',
+    );
+    const text = renderBanner(eph);
+    expect(text).toContain('  data         ephemeral: nothing is written to disk');
+    expect(text).toContain('  credentials  any (dev mode), e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test');
+    expect(text).toContain(
+      '    export AWS_ENDPOINT_URL=http://127.0.0.1:4599 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1',
+    );
+    expect(text).not.toContain('admin-credentials');
+    expect(text).not.toContain('trent env');
+    const fields = readyLogFields(eph);
+    expect(fields).toMatchObject({ mode: 'dev', data: 'ephemeral: nothing is written to disk' });
+    expect(JSON.stringify(fields)).not.toContain('admin-credentials');
+  });
+
   it('warns about dev mode', () => {
     const text = renderBanner({ ...facts, dev: true, accountId: '444455556666' });
     expect(text).toContain(

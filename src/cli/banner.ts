@@ -26,6 +26,16 @@ export interface BannerFacts {
   defaultDataDir: string;
   /** With --tls-self-signed: the certificate to trust. */
   caBundle?: string;
+  /** --ephemeral: no data directory and no credentials file; any credentials are accepted. */
+  ephemeral?: boolean;
+}
+
+/** Credentials for an ephemeral server, which (in dev mode) accepts any. */
+const EPHEMERAL_CREDENTIALS = 'AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test';
+
+/** The AWS CLI's variables for an ephemeral server: there is no file for `trent env` to read. */
+export function ephemeralEnvCommand(url: string): string {
+  return `export AWS_ENDPOINT_URL=${shellQuote(url)} ${EPHEMERAL_CREDENTIALS} AWS_REGION=us-east-1`;
 }
 
 /** `npx trent env` with the flags that make it name this server and data directory. */
@@ -40,20 +50,23 @@ export function renderBanner(facts: BannerFacts): string {
   const mode = facts.dev
     ? `dev: DEV MODE, signatures are NOT checked and every caller is the root of account ${facts.accountId}. Never use it for real keys.`
     : `strict: every request needs a valid SigV4 signature from a known access key (account ${facts.accountId})`;
-  const credentials = facts.createdCredentials
-    ? `${facts.credentialsFile} (created now, mode 0600; the secret is only there)`
-    : facts.credentialsFile;
+  const credentials = facts.ephemeral
+    ? `any (dev mode), e.g. ${EPHEMERAL_CREDENTIALS}`
+    : facts.createdCredentials
+      ? `${facts.credentialsFile} (created now, mode 0600; the secret is only there)`
+      : facts.credentialsFile;
+  const data = facts.ephemeral ? 'ephemeral: nothing is written to disk; everything is lost on stop' : facts.dataDir;
   const lines = [
     '',
     `  Trent is ready at ${facts.url}`,
     '',
     `  mode         ${mode}`,
-    `  data         ${facts.dataDir}`,
+    `  data         ${data}`,
     `  credentials  ${credentials}`,
     '',
     '  Use it with the AWS CLI, in another terminal:',
     '',
-    `    ${envCommand(facts)}`,
+    `    ${facts.ephemeral ? ephemeralEnvCommand(facts.url) : envCommand(facts)}`,
   ];
   if (facts.caBundle !== undefined) lines.push(`    export AWS_CA_BUNDLE=${shellQuote(facts.caBundle)}`);
   lines.push(
@@ -70,7 +83,7 @@ export function renderBanner(facts: BannerFacts): string {
 /** What a started server and its flags say, as banner facts (cwd: where `trent env` will run). */
 export function bannerFacts(
   server: { url: string; accountId: string; createdCredentials?: unknown; tlsFiles?: { certFile: string } },
-  opts: { dataDir: string; dev: boolean; tlsSelfSigned?: boolean },
+  opts: { dataDir: string; dev: boolean; tlsSelfSigned?: boolean; ephemeral?: boolean },
   cwd = process.cwd(),
 ): BannerFacts {
   const dataDir = resolve(cwd, opts.dataDir);
@@ -83,11 +96,21 @@ export function bannerFacts(
     createdCredentials: server.createdCredentials !== undefined,
     defaultDataDir: resolve(cwd, DEFAULT_DATA_DIR),
     ...(opts.tlsSelfSigned && server.tlsFiles ? { caBundle: server.tlsFiles.certFile } : {}),
+    ...(opts.ephemeral ? { ephemeral: true } : {}),
   };
 }
 
 /** The banner's facts for the JSON log line that stands in for it off a terminal. */
 export function readyLogFields(facts: BannerFacts): Record<string, string> {
+  if (facts.ephemeral) {
+    return {
+      url: facts.url,
+      mode: facts.dev ? 'dev' : 'strict',
+      data: 'ephemeral: nothing is written to disk',
+      accountId: facts.accountId,
+      awsCli: ephemeralEnvCommand(facts.url),
+    };
+  }
   return {
     url: facts.url,
     mode: facts.dev ? 'dev' : 'strict',

@@ -5,6 +5,7 @@ import { registerConfig } from './config.js';
 import { registerEnvelopeCommands } from './envelope-commands.js';
 import { registerEnv } from './env.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, oneLineMessage } from './errors.js';
+import { registerSeed } from './seed.js';
 import { registerServe } from './serve.js';
 import { registerVersion, renderVersion, versionInfo } from './version.js';
 
@@ -25,6 +26,7 @@ registerServe(program);
 registerConfig(program);
 registerEnvelopeCommands(program);
 registerEnv(program);
+registerSeed(program);
 registerVersion(program);
 
 /** This command and every command below it (addCommand does not pass settings down). */

@@ -99,7 +99,7 @@ export function registerServe(program: Command): void {
     const c = resolved.values;
     const logger = createLogger({ format: c.logFormat, level: c.logLevel });
     const server = await startServer({ ...toServerOptions(c), logger });
-    if (server.createdCredentials) {
+    if (server.createdCredentials && !c.ephemeral) {
       logger.info(
         { file: join(resolve(c.dataDir), ADMIN_CREDENTIALS_FILE) },
         'administrator credentials written (the secret is in the file only)',

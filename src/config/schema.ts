@@ -26,6 +26,7 @@ import {
 /** pino's levels, least severe first (as server/logger.ts has them); `silent` logs nothing. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export const LOG_FORMATS = ['pretty', 'json'] as const;
+export const CLOCK_MODES = ['real', 'virtual'] as const;
 
 /** A region the operator adds must have the form of AWS's region names (domain/regions.ts). */
 const regionName: ValueType<string> = {
@@ -73,6 +74,26 @@ export const SETTINGS = {
     type: boolean,
     default: false,
     description: 'Allow `dev` on an address that is not loopback.',
+  }),
+  clock: setting({
+    type: oneOf(CLOCK_MODES),
+    default: 'real',
+    arg: '<mode>',
+    description:
+      "Trent's time: `real`, or `virtual` (needs `dev`), which starts at the real time and moves only by `POST /_trent/clock` (docs/testing.md). SigV4 signatures are always checked against real time.",
+  }),
+  ephemeral: setting({
+    type: boolean,
+    default: false,
+    description:
+      'Keep everything in memory and write nothing to disk (needs `dev`): the database, the root key and the last 10,000 audit events, none of them durable; `dataDir` is not touched. Any credentials are accepted, e.g. `AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test`. Everything is lost when the server stops.',
+  }),
+  seed: setting({
+    type: filePath,
+    defaultText: 'none',
+    arg: '<file>',
+    description:
+      'A seed file, YAML or JSON (needs `dev`): accounts, keys with fixed ids and known material, and aliases, created at start where missing and again after `POST /_trent/reset` (docs/seed-files.md).',
   }),
   accountId: setting({
     type: accountId,
@@ -240,6 +261,41 @@ export const TRENT_SCHEMA: Schema<TrentSettings> = {
       settings: ['tlsSelfSigned', 'tlsCert'],
       check: (c) =>
         c.tlsSelfSigned && c.tlsCert !== undefined ? 'exclude each other: give one or the other' : undefined,
+    },
+    {
+      settings: ['seed', 'dev'],
+      check: (c) =>
+        c.seed !== undefined && !c.dev
+          ? 'seed needs dev (--seed needs --dev): seed files are for tests and development only'
+          : undefined,
+    },
+    {
+      settings: ['ephemeral', 'dev'],
+      check: (c) =>
+        c.ephemeral && !c.dev
+          ? 'ephemeral needs dev (--ephemeral needs --dev): ephemeral mode is for tests and development only'
+          : undefined,
+    },
+    {
+      settings: ['ephemeral', 'tlsSelfSigned'],
+      check: (c) =>
+        c.ephemeral && c.tlsSelfSigned
+          ? 'exclude each other: the self-signed certificate is kept in the data directory'
+          : undefined,
+    },
+    {
+      settings: ['ephemeral', 'rootKey'],
+      check: (c) =>
+        c.ephemeral && c.rootKey !== undefined
+          ? 'exclude each other: ephemeral mode generates its root key in memory'
+          : undefined,
+    },
+    {
+      settings: ['clock', 'dev'],
+      check: (c) =>
+        c.clock === 'virtual' && !c.dev
+          ? 'clock virtual needs dev (--clock virtual needs --dev): a virtual clock is for tests and development only'
+          : undefined,
     },
     {
       settings: ['metricsHost', 'metricsPort'],

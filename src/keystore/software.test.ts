@@ -197,4 +197,19 @@ describe('openKeyStore', () => {
     await expect(openKeyStore('pkcs11:slot=0', dir)).rejects.toBeInstanceOf(KeyStoreError);
     await expect(openKeyStore('file:', dir)).rejects.toBeInstanceOf(KeyStoreError);
   });
+
+  it('memory: makes a root key in memory and writes nothing', async () => {
+    const missing = join(dir, 'not-created');
+    const a = await openKeyStore('memory:', missing);
+    const b = await openKeyStore('memory:', missing);
+    expect(a.path).toBe('memory:');
+    expect(a.permissionsTooOpen).toBe(false);
+    const aad = wrappingAad('test');
+    const wrapped = await a.wrap(Buffer.from('secret'), aad);
+    expect((await a.unwrap(wrapped, aad)).toString()).toBe('secret');
+    await expect(b.unwrap(wrapped, aad)).rejects.toBeInstanceOf(UnwrapError);
+    expect(readdirSync(dir)).toEqual([]);
+    await a.close();
+    await b.close();
+  });
 });

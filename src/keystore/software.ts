@@ -23,6 +23,8 @@ const HEADER_LINE = 'TRENT-ROOT-KEY-V1';
 const ROOT_KEY_LENGTH = 32;
 const FILE_LENGTH = HEADER_LINE.length + 1 + 44 + 1;
 const FILE_PATTERN = /^TRENT-ROOT-KEY-V1\n([A-Za-z0-9+/]{43}=)\n$/;
+/** The key store spec (and `path`) of a root key that lives only in memory. */
+export const MEMORY_KEY_STORE = 'memory:';
 
 /** The root key file is missing, unreadable, not a regular file or not in the expected format. */
 export class KeyStoreError extends Error {
@@ -34,7 +36,7 @@ export class KeyStoreError extends Error {
 
 export class SoftwareKeyStore implements KeyStore {
   private key: Buffer | undefined;
-  /** Absolute or as-given path of the root key file. */
+  /** Absolute or as-given path of the root key file; `memory:` for an in-memory root key. */
   readonly path: string;
   /** True when this call created the file. */
   readonly created: boolean;
@@ -57,6 +59,14 @@ export class SoftwareKeyStore implements KeyStore {
     if (!(await exists(path))) created = await createKeyFile(path);
     const { key, mode } = await readKeyFile(path);
     return new SoftwareKeyStore(key, path, created, (mode & 0o077) !== 0);
+  }
+
+  /**
+   * A root key made now and held only in memory (`--ephemeral`): nothing is written, and whatever
+   * it wraps is lost with the process.
+   */
+  static inMemory(): SoftwareKeyStore {
+    return new SoftwareKeyStore(randomBytes(ROOT_KEY_LENGTH), MEMORY_KEY_STORE, true, false);
   }
 
   async wrap(plaintext: Buffer, aad: Buffer): Promise<Buffer> {

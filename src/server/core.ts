@@ -15,12 +15,13 @@ import {
   DEFAULT_RETENTION_DAYS,
   FileAuditSink,
   FreeSpaceFloor,
+  MemoryAuditSink,
   type AuditSink,
   type FreeBytes,
 } from '../audit/index.js';
 import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
 import type { Clock, RegionSet, ResourceQuotas } from '../domain/index.js';
-import { openKeyStore } from '../keystore/index.js';
+import { MEMORY_KEY_STORE, openKeyStore } from '../keystore/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import {
   KeyUsageTracker,
@@ -29,12 +30,15 @@ import {
   type Logger,
   type Services,
 } from '../operations/index.js';
+import type { Seed } from '../seed/index.js';
 import { openStorage, withKeyCache, type Storage } from '../storage/index.js';
 import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
 import { AUDIT_DIRECTORY, warnIfRootKeyOpen } from './data-dir.js';
+import type { FaultRules } from './faults.js';
 import { createKmsHandler, type KmsResponse, type RequestMeta } from './handler.js';
 import { createAuditMetrics } from './metrics.js';
 import { checkRootKey } from './root-key-check.js';
+import { applySeedLogged } from './seed.js';
 
 export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
 /** How often noted key usage (GetKeyLastUsage) is written to the database. */
@@ -52,6 +56,11 @@ export interface CoreOptions {
   regions: RegionSet;
   quotas: ResourceQuotas;
   dev: boolean;
+  /**
+   * Nothing on disk: the root key and the database in memory, the audit trail in a bounded ring
+   * buffer (nothing durable), no credentials file; dataDir is never touched.
+   */
+  ephemeral?: boolean | undefined;
   maxSkewMs?: number | undefined;
   keygenThreads?: number | undefined;
   keygenQueue?: number | undefined;
@@ -59,6 +68,17 @@ export interface CoreOptions {
   auditMinFreeBytes?: number | undefined;
   auditFreeBytes?: FreeBytes | undefined;
   auditSink?: ((file: AuditSink) => AuditSink) | undefined;
+  /** Real time for SigV4's window when `clock` is virtual (handler.ts); default `clock`. */
+  signatureClock?: Clock | undefined;
+  /** `--dev` fault rules (faults.ts), consulted by the handler. */
+  faults?: FaultRules | undefined;
+  /**
+   * Runs at the end of `reset()`, after everything is wiped: the seed file, if there is one, is
+   * applied again here.
+   */
+  afterReset?: ((services: Services) => Promise<void>) | undefined;
+  /** `--seed` (dev): applied once the account exists, before the first request (seed/). */
+  seed?: Seed | undefined;
 }
 
 export interface Core {
@@ -66,6 +86,12 @@ export interface Core {
   handle(req: RawRequest, meta: RequestMeta): Promise<KmsResponse>;
   /** Present only on the start that created the account. */
   createdCredentials?: NewAccessKey;
+  /**
+   * `--dev` reset: deletes every key, material, alias and key usage record (accounts and access
+   * keys stay, so the administrator credentials keep working), empties the caches, then runs
+   * `afterReset`.
+   */
+  reset(): Promise<void>;
   /** Flushes what is kept in memory and closes everything, audit trail last but the stores. */
   close(): Promise<void>;
 }
@@ -78,10 +104,12 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     for (const close of opened.reverse()) await close();
   };
   try {
-    const keyStore = await openKeyStore(opts.rootKey, dataDir);
+    const keyStore = await openKeyStore(opts.ephemeral ? MEMORY_KEY_STORE : opts.rootKey, dataDir);
     opened.push(() => keyStore.close());
     warnIfRootKeyOpen(keyStore, logger);
-    const storage = withKeyCache(await openStorage({ sqlitePath: join(dataDir, 'trent.db') }));
+    const storage = withKeyCache(
+      await openStorage({ sqlitePath: opts.ephemeral ? ':memory:' : join(dataDir, 'trent.db') }),
+    );
     opened.push(() => storage.close());
     await checkRootKey(storage, keyStore);
     return await wire(opts, keyStore, storage, opened);
@@ -99,12 +127,15 @@ async function wire(
 ): Promise<Core> {
   const { dataDir, accountId, logger, clock } = opts;
   const auditDir = join(dataDir, AUDIT_DIRECTORY);
-  const fileSink = new FileAuditSink(auditDir, () => clock.now(), {
-    retentionDays: opts.auditRetentionDays ?? DEFAULT_RETENTION_DAYS,
-    onPruned: (files) => logger.info({ files }, 'deleted audit files past the retention period'),
-    onPruneError: (err) => logger.error({ err }, 'deleting audit files past the retention period failed'),
-  });
-  const audit = opts.auditSink ? opts.auditSink(fileSink) : fileSink;
+  const fileSink = opts.ephemeral
+    ? undefined
+    : new FileAuditSink(auditDir, () => clock.now(), {
+        retentionDays: opts.auditRetentionDays ?? DEFAULT_RETENTION_DAYS,
+        onPruned: (files) => logger.info({ files }, 'deleted audit files past the retention period'),
+        onPruneError: (err) => logger.error({ err }, 'deleting audit files past the retention period failed'),
+      });
+  const baseSink = fileSink ?? new MemoryAuditSink();
+  const audit = opts.auditSink ? opts.auditSink(baseSink) : baseSink;
   opened.push(() => audit.close());
   const keyGeneration = new KeyGenerationPool({
     threads: opts.keygenThreads ?? defaultKeygenThreads(),
@@ -130,9 +161,11 @@ async function wire(
   trackingStart.writeBigUInt64BE(BigInt(clock.now().getTime()));
   await storage.insertSetting(TRACKING_START_SETTING, trackingStart);
   const createdCredentials = await bootstrapAccount(opts, storage, keyStore);
+  if (opts.seed) await applySeedLogged(services, opts.seed);
 
   const auditMetrics = createAuditMetrics(opts.registry);
-  const minFreeBytes = opts.auditMinFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+  // Ephemeral: no audit directory, so no floor (0 never refuses) and nothing to read.
+  const minFreeBytes = opts.ephemeral ? 0 : (opts.auditMinFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
   const freeSpace = new FreeSpaceFloor({
     dir: auditDir,
     minFreeBytes,
@@ -146,7 +179,7 @@ async function wire(
     },
     onError: (err) => logger.warn({ err }, 'reading the free space of the audit directory failed'),
   });
-  await freeSpace.check();
+  if (!opts.ephemeral) await freeSpace.check();
   const authFailures = new AuthFailureLimiter();
   const handle = createKmsHandler({
     services,
@@ -158,6 +191,8 @@ async function wire(
     dev: opts.dev ? { accountId } : undefined,
     maxSkewMs: opts.maxSkewMs,
     regions: opts.regions,
+    signatureClock: opts.signatureClock,
+    faults: opts.faults,
   });
 
   const flushUsage = () =>
@@ -177,7 +212,7 @@ async function wire(
     );
   const auditTimer = setInterval(() => {
     void writeSummaries();
-    void fileSink.prune();
+    void fileSink?.prune();
   }, AUDIT_MAINTENANCE_MS);
   auditTimer.unref();
 
@@ -185,6 +220,15 @@ async function wire(
     services,
     handle,
     ...(createdCredentials ? { createdCredentials } : {}),
+    async reset() {
+      // Usage noted before the reset must not land on a key re-created (seeded) with the same ARN.
+      await flushUsage();
+      await storage.resetAll();
+      services.materials.clear();
+      await storage.eraseDeleted();
+      logger.info({}, 'dev reset: deleted every key, alias and key usage record');
+      await opts.afterReset?.(services);
+    },
     async close() {
       clearInterval(usageTimer);
       clearInterval(auditTimer);
@@ -208,6 +252,11 @@ async function bootstrapAccount(
   const { accountId, dataDir, logger, clock } = opts;
   if (await storage.getAccount(accountId)) return undefined;
   const created = await createRootAccessKey(storage, keyStore, accountId, clock.now());
+  if (opts.ephemeral) {
+    // No file to read it from; dev mode (which ephemeral needs) accepts any credentials anyway.
+    logger.info({ accountId }, 'created account in memory (ephemeral: use any credentials)');
+    return created;
+  }
   const file = join(dataDir, ADMIN_CREDENTIALS_FILE);
   const json = JSON.stringify(created, null, 2) + '\n';
   await writeFile(file, json, { mode: 0o600, flag: 'wx' }).catch(async (err: NodeJS.ErrnoException) => {

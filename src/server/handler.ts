@@ -15,10 +15,11 @@ import {
   type AuthFailureLimiter,
 } from '../audit/index.js';
 import { authenticate, type CredentialLookup, type RawRequest } from '../auth/index.js';
-import { KmsError, type RegionSet } from '../domain/index.js';
+import { KmsError, type Clock, type RegionSet } from '../domain/index.js';
 import type { OperationName } from '../model/index.js';
 import { execute, NOT_YET, REGISTRY, type Caller, type Operation, type Services } from '../operations/index.js';
 import { decodeInput, encodeOutput, errorResponse, routeRequest, validateInput } from '../protocol/index.js';
+import type { FaultRules } from './faults.js';
 
 export interface KmsHandlerOptions {
   services: Services;
@@ -33,6 +34,13 @@ export interface KmsHandlerOptions {
   /** The audit directory's free-space floor: below it every request is refused, unaudited. */
   freeSpace?: { ok(): Promise<boolean> } | undefined;
   auditMetrics?: { refused(): void; suppressed(): void } | undefined;
+  /**
+   * Real time, for SigV4's window; default services.clock. With `--clock virtual` services.clock is
+   * Trent's virtual time, which signatures made by real clients know nothing of.
+   */
+  signatureClock?: Clock | undefined;
+  /** `--dev` fault injection (faults.ts): consulted after validation, before the operation runs. */
+  faults?: FaultRules | undefined;
 }
 
 /** The answer below the audit's free-space floor (docs/operations.md, "Audit"). */
@@ -96,10 +104,11 @@ export function createKmsHandler(
     let output: unknown;
     let response: KmsResponse;
     let error: { code: string; message: string } | undefined;
+    let injected = false;
     try {
       const auth = await authenticate(req, {
         lookup: opts.lookup,
-        now: time,
+        now: opts.signatureClock ? opts.signatureClock.now() : time,
         ...(opts.maxSkewMs !== undefined ? { maxSkewMs: opts.maxSkewMs } : {}),
         ...(opts.dev ? { dev: opts.dev } : {}),
         ...(opts.regions ? { regions: opts.regions } : {}),
@@ -117,6 +126,14 @@ export function createKmsHandler(
       input = decodeInput(operation, req.body);
       const violations = validateInput(operation, input);
       if (violations) throw new KmsError('ValidationException', violations);
+      const fault = opts.faults?.decide(operation, input);
+      if (fault) {
+        if (fault.latencyMs > 0) await new Promise((ok) => setTimeout(ok, fault.latencyMs));
+        if (fault.error) {
+          injected = true;
+          throw fault.error;
+        }
+      }
       const op = REGISTRY[operation];
       if (op === NOT_YET) {
         throw new KmsError('UnsupportedOperationException', `${operation} is not supported by this server yet.`);
@@ -151,6 +168,7 @@ export function createKmsHandler(
       keyArns: caller?.keyArns ?? [],
       error,
       additionalEventData: caller?.additionalEventData,
+      ...(injected ? { injectedFault: true } : {}),
       // Only an error message can echo the request; successful events skip the search.
       redact: error ? secretsOf(req) : undefined,
     });

@@ -13,6 +13,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RawRequest } from '../auth/index.js';
 import { KmsError } from '../domain/index.js';
 import { errorResponse } from '../protocol/index.js';
+import type { DevControls } from './dev-controls.js';
 import type { KmsResponse, RequestMeta } from './handler.js';
 import type { RequestMetrics } from './metrics.js';
 import { trentVersion } from './version.js';
@@ -68,6 +69,8 @@ export interface HttpFrontOptions {
   serveMetrics?: boolean;
   /** HTTPS instead of HTTP: certificate, key and protocol settings (tls.ts). */
   tls?: https.ServerOptions;
+  /** The `--dev` test controls (/_trent/*, /moto-api/reset); absent on a strict server. */
+  devControls?: DevControls | undefined;
 }
 
 export interface HttpFront {
@@ -510,6 +513,12 @@ async function route(front: FrontState, req: http.IncomingMessage, res: http.Ser
   if (state === 'starting') {
     const out = sendError(front, res, 503, new KmsError('ServiceUnavailable', SERVICE_UNAVAILABLE), false);
     opts.metrics.observe(undefined, out.code, started);
+    return;
+  }
+  if (opts.devControls && path !== undefined && opts.devControls.owns(path)) {
+    const out = await opts.devControls.handle({ method: req.method ?? '', path, body });
+    send(front, res, out.status, out.body, randomUUID(), 'application/json');
+    opts.metrics.observe(undefined, out.errorCode, started);
     return;
   }
   if (req.method !== 'POST') {

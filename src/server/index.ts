@@ -5,11 +5,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
+import { ManualClock, regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
 import type { AuditSink, FreeBytes } from '../audit/index.js';
 import type { Logger, Services } from '../operations/index.js';
 import type { NewAccessKey } from './credentials.js';
+import { readSeedFile } from '../seed/index.js';
 import { openCore, type Core } from './core.js';
+import { applySeedLogged } from './seed.js';
+import { createDevControls } from './dev-controls.js';
+import { FaultRules } from './faults.js';
 import { prepareDataDirectory } from './data-dir.js';
 import { createHttpFront, createMetricsServer, type HttpLimits, type ServerState } from './http.js';
 import { checkExposure } from './listen.js';
@@ -43,6 +47,18 @@ export interface ServerOptions {
   port?: number;
   host?: string;
   dev?: boolean;
+  /**
+   * Nothing written to disk (needs `dev`): database and root key in memory, audit events in a
+   * bounded ring buffer (nothing durable), no credentials file; `dataDir` is never touched.
+   */
+  ephemeral?: boolean;
+  /**
+   * `--clock virtual` (needs `dev`): Trent's time starts at the real time and moves only by
+   * POST /_trent/clock (docs/testing.md). `clock`, if given, must then be a ManualClock.
+   */
+  virtualClock?: boolean;
+  /** A seed file (needs `dev`): keys, material and aliases created at start (docs/seed-files.md). */
+  seed?: string;
   accountId?: string;
   /** `file:PATH` of the root key; default `<dataDir>/root-key`. */
   rootKey?: string;
@@ -123,9 +139,24 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     dev: opts.dev === true,
     devAllowRemote: opts.devAllowRemote === true,
   });
+  checkEphemeral(opts);
   const logger = opts.logger ?? defaultLogger();
-  const clock = opts.clock ?? systemClock;
-  await prepareDataDirectory(dataDir, logger);
+  if (opts.virtualClock && !opts.dev) {
+    throw new Error('--clock virtual needs --dev: a virtual clock is for tests and development only');
+  }
+  const virtualClock = opts.virtualClock
+    ? opts.clock instanceof ManualClock
+      ? opts.clock
+      : new ManualClock(new Date())
+    : undefined;
+  const clock = virtualClock ?? opts.clock ?? systemClock;
+  if (opts.seed !== undefined && !opts.dev) {
+    throw new Error('--seed needs --dev: seed files are for tests and development only');
+  }
+  // Read and checked whole before anything is written; applied once the database is open.
+  const seed = opts.seed !== undefined ? await readSeedFile(opts.seed, regions) : undefined;
+  const faults = opts.dev ? new FaultRules() : undefined;
+  if (!opts.ephemeral) await prepareDataDirectory(dataDir, logger);
   const tlsFiles = opts.tls ?? (opts.tlsSelfSigned ? await ensureSelfSigned(dataDir) : undefined);
   const tlsOptions = tlsFiles ? await loadTls(tlsFiles) : undefined;
 
@@ -146,6 +177,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     limits: opts.httpLimits,
     serveMetrics: opts.metricsListener === undefined,
     ...(tlsOptions ? { tls: tlsOptions } : {}),
+    devControls:
+      opts.dev && faults
+        ? createDevControls({
+            clock,
+            virtualClock,
+            faults,
+            reset: () => core!.reset(),
+            runScheduledWork: () => runScheduledWork(core!.services),
+          })
+        : undefined,
   });
   front.server.keepAliveTimeout = 65_000;
   const metricsServer = opts.metricsListener ? createMetricsServer(registry) : undefined;
@@ -170,6 +211,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       regions,
       quotas,
       dev: opts.dev === true,
+      ephemeral: opts.ephemeral === true,
       maxSkewMs: opts.maxSkewMs,
       keygenThreads: opts.keygenThreads,
       keygenQueue: opts.keygenQueue,
@@ -177,6 +219,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       auditMinFreeBytes: opts.auditMinFreeBytes,
       auditFreeBytes: opts.auditFreeBytes,
       auditSink: opts.auditSink,
+      // SigV4's window is real time, whatever Trent's clock says.
+      signatureClock: virtualClock ? systemClock : undefined,
+      faults,
+      seed,
+      afterReset: seed ? (s) => applySeedLogged(s, seed) : undefined,
     });
   } catch (err) {
     await stopListening(0);
@@ -216,6 +263,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return closing;
     },
   };
+}
+
+/** Ephemeral mode is a dev-mode convenience, and writes no file, so nothing that needs one. */
+function checkEphemeral(opts: ServerOptions): void {
+  if (!opts.ephemeral) return;
+  if (!opts.dev) {
+    throw new Error(
+      '--ephemeral needs --dev: ephemeral mode (nothing written to disk) is for tests and development only',
+    );
+  }
+  if (opts.tlsSelfSigned) {
+    throw new Error('--ephemeral excludes --tls-self-signed, which keeps its certificate in <data-dir>/tls');
+  }
+  if (opts.rootKey !== undefined) {
+    throw new Error('--ephemeral excludes --root-key: the root key is generated in memory');
+  }
 }
 
 const hostOf = (a: AddressInfo) => (a.family === 'IPv6' ? `[${a.address}]` : a.address);

@@ -486,6 +486,44 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
       });
     });
 
+    describe('resetAll', () => {
+      it('deletes every key, material, alias and usage record, keeping accounts, access keys and settings', async () => {
+        const account = { accountId: ACCOUNT, createdAt: T0 };
+        const accessKey = {
+          accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+          accountId: ACCOUNT,
+          principalArn: `arn:aws:iam::${ACCOUNT}:root`,
+          wrappedSecret: Buffer.from([1, 2, 3]),
+          status: 'Active' as const,
+          createdAt: T0,
+        };
+        await s.putAccount(account);
+        await s.putAccessKey(accessKey);
+        expect(await s.insertSetting('kept', Buffer.from([7]))).toBe('ok');
+        const key = await create(makeKey(1));
+        const elsewhere = await create(makeKey(1, { region: OTHER_REGION, accountId: OTHER_ACCOUNT }));
+        expect(await s.createAlias(makeAlias('alias/one', key.keyId))).toBe('ok');
+        await s.recordKeyUsage([
+          { keyArn: key.arn, operation: 'Encrypt', usedAt: at(1), eventId: 'e', requestId: 'r' },
+        ]);
+
+        await s.resetAll();
+
+        expect(await s.getKey(REGION, ACCOUNT, key.keyId)).toBeUndefined();
+        expect(await s.getKey(OTHER_REGION, OTHER_ACCOUNT, elsewhere.keyId)).toBeUndefined();
+        expect(await s.listKeyMaterials(key.arn)).toStrictEqual([]);
+        expect(await s.getAlias(REGION, ACCOUNT, 'alias/one')).toBeUndefined();
+        expect(await s.getKeyUsage(key.arn)).toBeUndefined();
+        expect(await s.countKeys(REGION, ACCOUNT)).toBe(0);
+        expect(await s.getAccount(ACCOUNT)).toStrictEqual(account);
+        expect(await s.getAccessKey(accessKey.accessKeyId)).toStrictEqual(accessKey);
+        expect(await s.getSetting('kept')).toStrictEqual(Buffer.from([7]));
+        // The same ids can be used again.
+        const again = makeKey(1);
+        expect(await s.createKey(again.key, again.material)).toBe('ok');
+      });
+    });
+
     describe('deleteKey', () => {
       it('removes the key, its materials and its aliases, and nothing else', async () => {
         const { key, material } = makeKey(1);

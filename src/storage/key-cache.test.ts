@@ -37,6 +37,14 @@ async function setup() {
 }
 
 describe('withKeyCache', () => {
+  it('forgets every cached key on resetAll', async () => {
+    const storage = await setup();
+    expect(await storage.getKey(key.region, key.accountId, key.keyId)).toBeDefined();
+    await storage.resetAll();
+    expect(await storage.getKey(key.region, key.accountId, key.keyId)).toBeUndefined();
+    await storage.close();
+  });
+
   it('serves repeated reads from the cache and sees every write made through it', async () => {
     const storage = await setup();
     const first = await storage.getKey('us-east-1', key.accountId, key.keyId);

@@ -11,6 +11,8 @@ import type { Storage, WriteResult } from './types.js';
 export function withKeyCache(storage: Storage, maxEntries = 2000): Storage {
   const cache = new Map<string, KeyRecord>();
   const generations = new Map<string, number>();
+  /** Bumped by resetAll: a read that started before a reset caches nothing. */
+  let epoch = 0;
   const id = (region: string, accountId: string, keyId: string) => `${region}\n${accountId}\n${keyId}`;
   const invalidate = (key: KeyRecord) => {
     const k = id(key.region, key.accountId, key.keyId);
@@ -33,10 +35,11 @@ export function withKeyCache(storage: Storage, maxEntries = 2000): Storage {
       const hit = cache.get(k);
       if (hit) return hit;
       const generation = generations.get(k) ?? 0;
+      const startEpoch = epoch;
       const key = await storage.getKey(region, accountId, keyId);
       if (!key) return undefined;
       const frozen = freeze(key);
-      if ((generations.get(k) ?? 0) === generation) {
+      if ((generations.get(k) ?? 0) === generation && epoch === startEpoch) {
         if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
         cache.set(k, frozen);
       }
@@ -47,6 +50,14 @@ export function withKeyCache(storage: Storage, maxEntries = 2000): Storage {
       storage.addKeyMaterial(key, material),
     ),
     deleteKey: writing((key: KeyRecord) => storage.deleteKey(key)),
+    async resetAll() {
+      try {
+        await storage.resetAll();
+      } finally {
+        cache.clear();
+        epoch++;
+      }
+    },
   };
   const bound = new Map<PropertyKey, unknown>();
   return new Proxy(storage, {

@@ -32,6 +32,16 @@ export interface LimitReached {
   readonly usage: number;
 }
 
+/** What a seed file adds (seed/): every record is new; applySeed writes them all or none. */
+export interface SeedWrite {
+  accounts: AccountRecord[];
+  accessKeys: AccessKeyRecord[];
+  /** Each key with all its materials, oldest first; key.currentMaterialId is the last. */
+  keys: { key: KeyRecord; materials: KeyMaterialRecord[] }[];
+  /** Targets are keys of `keys` or keys already stored. */
+  aliases: AliasRecord[];
+}
+
 export interface Storage {
   /** Runs pending numbered migrations. Idempotent. */
   migrate(): Promise<void>;
@@ -99,6 +109,12 @@ export interface Storage {
    * (another connection reads an older snapshot): what is pending stays pending; call it again later.
    */
   eraseDeleted(): Promise<'done' | 'busy'>;
+  /**
+   * `--dev` reset (POST /_trent/reset): deletes every key, key material, alias and key usage record
+   * of every account and region, in one transaction. Accounts, access keys and settings stay, so
+   * the administrator credentials keep working. Erasure is pending as after deleteKey.
+   */
+  resetAll(): Promise<void>;
   /** Keys in PendingDeletion whose deletionDate <= now (any account, any region). */
   keysDueForDeletion(now: Date, limit: number): Promise<KeyRecord[]>;
   /** Enabled keys with rotationEnabled whose nextRotationDate <= now (any account, any region). */
@@ -139,4 +155,10 @@ export interface Storage {
     maxAliasesPerKey?: number,
   ): Promise<'ok' | 'not-found' | LimitReached>;
   deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'>;
+
+  // Seeding (dev)
+  /** Inserts everything in `seed` in one transaction; any failure (a record that exists) writes nothing. */
+  applySeed(seed: SeedWrite): Promise<void>;
+  /** Every account and region holding keys, ordered (seed export). */
+  listKeyScopes(): Promise<{ accountId: string; region: string }[]>;
 }

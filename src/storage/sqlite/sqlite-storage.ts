@@ -18,7 +18,7 @@ import type {
   KeyRecord,
   KeyUsageRecord,
 } from '../../domain/index.js';
-import type { LimitReached, Storage, WriteResult } from '../types.js';
+import type { LimitReached, SeedWrite, Storage, WriteResult } from '../types.js';
 import { SCHEMA_MIGRATIONS_TABLE, migrations } from './migrations.js';
 import {
   accessKeyFromRow,
@@ -376,6 +376,14 @@ export class SqliteStorage implements Storage {
     return result;
   }
 
+  async resetAll(): Promise<void> {
+    // Children first, so that the order does not depend on the foreign_keys pragma.
+    this.write(() =>
+      this.db.exec('DELETE FROM key_last_usage; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys;'),
+    );
+    this.erasurePending = true;
+  }
+
   async keysDueForDeletion(now: Date, limit: number): Promise<KeyRecord[]> {
     checkLimit(limit);
     const q = this.q;
@@ -469,6 +477,35 @@ export class SqliteStorage implements Storage {
       }
       return q.updateAlias.run(params).changes === 1 ? 'ok' : 'not-found';
     });
+  }
+
+  async applySeed(seed: SeedWrite): Promise<void> {
+    for (const { key, materials } of seed.keys) {
+      if (materials.some((m) => m.keyArn !== key.arn) || materials.at(-1)?.materialId !== key.currentMaterialId) {
+        throw new Error(`storage: the materials of ${key.arn} do not end with its current material`);
+      }
+    }
+    const q = this.q;
+    this.write(() => {
+      for (const account of seed.accounts) q.putAccount.run(accountParams(account));
+      for (const accessKey of seed.accessKeys) q.putAccessKey.run(accessKeyParams(accessKey));
+      for (const { key, materials } of seed.keys) {
+        q.insertKey.run(keyParams(key));
+        for (const material of materials) q.insertMaterial.run(materialParams(material));
+      }
+      for (const alias of seed.aliases) q.insertAlias.run(aliasParams(alias));
+    });
+  }
+
+  async listKeyScopes(): Promise<{ accountId: string; region: string }[]> {
+    const rows = this.read(() =>
+      this.db
+        .prepare<[], { account_id: string; region: string }>(
+          'SELECT DISTINCT account_id, region FROM keys ORDER BY account_id, region',
+        )
+        .all(),
+    );
+    return rows.map((r) => ({ accountId: r.account_id, region: r.region }));
   }
 
   async deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'> {
