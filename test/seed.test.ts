@@ -1,5 +1,6 @@
 /** Seed files (issue 13): `--dev --seed FILE` through the server's options and the AWS SDK. */
 import {
+  CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
   EncryptCommand,
@@ -179,6 +180,31 @@ describe('serve --dev --seed', () => {
     expect(err?.message).toContain('line 15, Accounts[0].Regions.us-east-1.Aliases[0].TargetKeyId: names no key');
     // Refused before the data directory was touched.
     expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it('POST /_trent/reset wipes what the API made and applies the seed file again', async () => {
+    const file = await seedFile('seed.yaml', stringify(seedObject));
+    const s = await start(file);
+    const kms = s.client();
+    const { CiphertextBlob } = await kms.send(
+      new EncryptCommand({ KeyId: 'alias/app', Plaintext: Buffer.from('before the reset') }),
+    );
+    const extra = (await kms.send(new CreateKeyCommand({ Description: 'made by a test' }))).KeyMetadata!;
+    expect((await kms.send(new ListKeysCommand({}))).Keys).toHaveLength(4);
+
+    const reset = await fetch(`${s.server.url}/_trent/reset`, { method: 'POST' });
+    expect(reset.status).toBe(200);
+
+    const keys = (await kms.send(new ListKeysCommand({}))).Keys!.map((k) => k.KeyId).sort();
+    expect(keys).toEqual([SYM, EC, GEN].sort());
+    await expect(kms.send(new DescribeKeyCommand({ KeyId: extra.KeyId }))).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
+    // The seeded material is the same material, so what was encrypted before still decrypts.
+    const out = await kms.send(new DecryptCommand({ CiphertextBlob }));
+    expect(Buffer.from(out.Plaintext!).toString()).toBe('before the reset');
+    const aliases = (await kms.send(new ListAliasesCommand({}))).Aliases!.map((a) => a.AliasName);
+    expect(aliases).toContain('alias/app');
   });
 
   it('refuses a seed file without dev', async () => {

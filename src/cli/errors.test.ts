@@ -9,6 +9,9 @@ describe('the exit-code rule', () => {
     expect(exitCodeOf(new UserError('no such file: x'))).toBe(1);
     expect(exitCodeOf(new Error('ECONNREFUSED'))).toBe(1);
     expect(exitCodeOf('thrown string')).toBe(1);
+    // An error of another module that says it is bad usage (a seed file that does not validate).
+    expect(exitCodeOf(Object.assign(new Error('line 3, Keys[0].KeySpec: unknown'), { exitCode: 2 }))).toBe(2);
+    expect(exitCodeOf(Object.assign(new Error('odd'), { exitCode: 7 }))).toBe(1);
   });
 
   it('prints a message as one line without stack frames', () => {

@@ -22,9 +22,14 @@ export class UsageError extends CommanderError {
   }
 }
 
-/** The exit code for an error that ended a command. */
+/**
+ * The exit code for an error that ended a command: 2 for commander's usage errors and for an error
+ * that says it is bad usage (`exitCode: 2`, e.g. a seed file that does not validate), else 1.
+ */
 export function exitCodeOf(err: unknown): number {
-  return err instanceof CommanderError ? EXIT_USAGE : EXIT_FAILURE;
+  if (err instanceof CommanderError) return EXIT_USAGE;
+  const declared = typeof err === 'object' && err !== null ? (err as { exitCode?: unknown }).exitCode : undefined;
+  return declared === EXIT_USAGE ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 /**

@@ -9,8 +9,8 @@
  * alias-target references are constraints (a dangling one is rejected, not stored).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AliasRecord, KeyMaterialRecord, KeyRecord } from '../domain/index.js';
-import type { Storage } from './types.js';
+import type { AccessKeyRecord, AliasRecord, KeyMaterialRecord, KeyRecord } from '../domain/index.js';
+import type { SeedWrite, Storage } from './types.js';
 
 const REGION = 'us-east-1';
 const OTHER_REGION = 'eu-west-3';
@@ -521,6 +521,179 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
         // The same ids can be used again.
         const again = makeKey(1);
         expect(await s.createKey(again.key, again.material)).toBe('ok');
+      });
+    });
+
+    describe('applySeed', () => {
+      const accessKeyOf = (accessKeyId: string, accountId: string): AccessKeyRecord => ({
+        accessKeyId,
+        accountId,
+        principalArn: `arn:aws:iam::${accountId}:root`,
+        wrappedSecret: Buffer.from([0, 9, 0xff, accessKeyId.length]),
+        status: 'Active',
+        createdAt: at(2),
+      });
+
+      /** A seed of two accounts, an access key, a key with two materials, a key elsewhere and aliases. */
+      function fullSeed(): SeedWrite {
+        const rotated = makeKey(1, { description: 'seeded', version: 0 });
+        const second = nextMaterial(rotated.key, at(1));
+        const elsewhere = makeKey(2, { region: OTHER_REGION, accountId: OTHER_ACCOUNT, version: 0 });
+        return {
+          accounts: [
+            { accountId: ACCOUNT, createdAt: T0 },
+            { accountId: OTHER_ACCOUNT, createdAt: at(1) },
+          ],
+          accessKeys: [
+            accessKeyOf('AKIAEXAMPLESEED00001', ACCOUNT),
+            accessKeyOf('AKIAEXAMPLESEED00002', OTHER_ACCOUNT),
+          ],
+          keys: [
+            { key: { ...rotated.key, currentMaterialId: second.materialId }, materials: [rotated.material, second] },
+            { key: elsewhere.key, materials: [elsewhere.material] },
+          ],
+          aliases: [
+            makeAlias('alias/seeded', rotated.key.keyId),
+            makeAlias('alias/seeded-too', rotated.key.keyId),
+            makeAlias('alias/seeded', elsewhere.key.keyId, { region: OTHER_REGION, accountId: OTHER_ACCOUNT }),
+          ],
+        };
+      }
+
+      /** Nothing of `seed` is stored (its keys, materials, aliases, access keys and new accounts). */
+      async function expectNoneOf(seed: SeedWrite, keptAccounts: string[] = []): Promise<void> {
+        for (const a of seed.accounts) {
+          if (!keptAccounts.includes(a.accountId)) expect(await s.getAccount(a.accountId)).toBeUndefined();
+        }
+        for (const k of seed.accessKeys) expect(await s.getAccessKey(k.accessKeyId)).toBeUndefined();
+        for (const { key } of seed.keys) {
+          expect(await s.getKey(key.region, key.accountId, key.keyId)).toBeUndefined();
+          expect(await s.listKeyMaterials(key.arn)).toStrictEqual([]);
+        }
+        for (const a of seed.aliases) {
+          const stored = await s.getAlias(a.region, a.accountId, a.aliasName);
+          if (stored) expect(stored).not.toStrictEqual(a);
+        }
+      }
+
+      it('writes every account, access key, key, material and alias of the seed', async () => {
+        const seed = fullSeed();
+        await s.applySeed(seed);
+        for (const a of seed.accounts) expect(await s.getAccount(a.accountId)).toStrictEqual(a);
+        for (const k of seed.accessKeys) expect(await s.getAccessKey(k.accessKeyId)).toStrictEqual(k);
+        for (const { key, materials } of seed.keys) {
+          expect(await s.getKey(key.region, key.accountId, key.keyId)).toStrictEqual(key);
+          // Oldest first; the last is the current one.
+          expect(await s.listKeyMaterials(key.arn)).toStrictEqual(materials);
+        }
+        for (const a of seed.aliases) expect(await s.getAlias(a.region, a.accountId, a.aliasName)).toStrictEqual(a);
+        expect(await s.countKeys(REGION, ACCOUNT)).toBe(1);
+        expect(await s.countKeys(OTHER_REGION, OTHER_ACCOUNT)).toBe(1);
+
+        // Seeded keys behave like created ones: a rotation appends after the seeded materials.
+        const [rotated] = seed.keys;
+        const third = nextMaterial(rotated!.key, at(3));
+        expect(await s.addKeyMaterial({ ...rotated!.key, currentMaterialId: third.materialId }, third)).toBe('ok');
+        expect((await s.listKeyMaterials(rotated!.key.arn)).map((m) => m.materialId)).toStrictEqual([
+          ...rotated!.materials.map((m) => m.materialId),
+          third.materialId,
+        ]);
+      });
+
+      it('accepts an empty seed, and aliases of keys stored before', async () => {
+        await s.applySeed({ accounts: [], accessKeys: [], keys: [], aliases: [] });
+        expect(await s.listKeyScopes()).toStrictEqual([]);
+        const stored = await create(makeKey(7));
+        const alias = makeAlias('alias/of-stored', stored.keyId);
+        await s.applySeed({ accounts: [], accessKeys: [], keys: [], aliases: [alias] });
+        expect(await s.getAlias(REGION, ACCOUNT, alias.aliasName)).toStrictEqual(alias);
+        expect(await s.getKey(REGION, ACCOUNT, stored.keyId)).toStrictEqual(stored);
+      });
+
+      it('writes nothing when an alias name is taken already, keeping the stored alias', async () => {
+        const stored = await create(makeKey(9));
+        const taken = makeAlias('alias/seeded-too', stored.keyId);
+        expect(await s.createAlias(taken)).toBe('ok');
+        const seed = fullSeed();
+        await expect(s.applySeed(seed)).rejects.toThrow();
+        await expectNoneOf(seed);
+        expect(await s.getAlias(REGION, ACCOUNT, taken.aliasName)).toStrictEqual(taken);
+        expect(await s.getKey(REGION, ACCOUNT, stored.keyId)).toStrictEqual(stored);
+        expect(await s.countKeys(REGION, ACCOUNT)).toBe(1);
+        // The same seed goes in once the name is free.
+        expect(await s.deleteAlias(REGION, ACCOUNT, taken.aliasName)).toBe('ok');
+        await s.applySeed(seed);
+        expect(await s.getAlias(REGION, ACCOUNT, taken.aliasName)).toStrictEqual(seed.aliases[1]);
+      });
+
+      it('writes nothing when one of its keys exists already, keeping the stored key', async () => {
+        const seed = fullSeed();
+        // The second key of the seed, stored before with other contents.
+        const existing = makeKey(2, { region: OTHER_REGION, accountId: OTHER_ACCOUNT, description: 'stored' });
+        await s.createKey(existing.key, existing.material);
+        await expect(s.applySeed(seed)).rejects.toThrow();
+        await expectNoneOf({ ...seed, keys: seed.keys.slice(0, 1) });
+        expect(await s.getKey(OTHER_REGION, OTHER_ACCOUNT, existing.key.keyId)).toStrictEqual(existing.key);
+        expect(await s.listKeyMaterials(existing.key.arn)).toStrictEqual([existing.material]);
+        expect(await s.listKeyScopes()).toStrictEqual([{ accountId: OTHER_ACCOUNT, region: OTHER_REGION }]);
+      });
+
+      it('writes nothing when the seed contradicts itself (a key or an alias name twice)', async () => {
+        const twiceKey = fullSeed();
+        const dup = makeKey(1, { version: 0 });
+        twiceKey.keys.push({ key: dup.key, materials: [dup.material] });
+        await expect(s.applySeed(twiceKey)).rejects.toThrow();
+        await expectNoneOf(twiceKey);
+
+        const twiceAlias = fullSeed();
+        twiceAlias.aliases.push(makeAlias('alias/seeded', twiceAlias.keys[0]!.key.keyId));
+        await expect(s.applySeed(twiceAlias)).rejects.toThrow();
+        await expectNoneOf(twiceAlias);
+        expect(await s.listKeyScopes()).toStrictEqual([]);
+      });
+
+      it('writes nothing when an alias targets a key that is neither seeded nor stored', async () => {
+        const seed = fullSeed();
+        seed.aliases.push(makeAlias('alias/dangling', keyIdOf(404)));
+        await expect(s.applySeed(seed)).rejects.toThrow();
+        await expectNoneOf(seed);
+        expect(await s.getAlias(REGION, ACCOUNT, 'alias/dangling')).toBeUndefined();
+      });
+
+      it("writes nothing when a key's materials do not end with its current material", async () => {
+        const seed = fullSeed();
+        const [first] = seed.keys;
+        first!.materials = [...first!.materials].reverse();
+        await expect(s.applySeed(seed)).rejects.toThrow();
+        await expectNoneOf(seed);
+      });
+    });
+
+    describe('listKeyScopes', () => {
+      it('lists every account and region holding keys once, ordered by account then region', async () => {
+        expect(await s.listKeyScopes()).toStrictEqual([]);
+        for (const n of [1, 2, 3]) await create(makeKey(n));
+        await create(makeKey(4, { region: OTHER_REGION }));
+        await create(makeKey(5, { region: OTHER_REGION, keyState: 'PendingDeletion', deletionDate: at(DAY) }));
+        const lone = await create(makeKey(6, { accountId: OTHER_ACCOUNT }));
+        // An account without keys, and aliases, make no scope.
+        await s.putAccount({ accountId: '999999999999', createdAt: T0 });
+        expect(await s.createAlias(makeAlias('alias/x', keyIdOf(1)))).toBe('ok');
+
+        expect(await s.listKeyScopes()).toStrictEqual([
+          { accountId: ACCOUNT, region: OTHER_REGION },
+          { accountId: ACCOUNT, region: REGION },
+          { accountId: OTHER_ACCOUNT, region: REGION },
+        ]);
+
+        // A scope whose last key is deleted is gone; resetAll leaves none.
+        expect(await s.deleteKey(lone)).toBe('ok');
+        expect(await s.listKeyScopes()).toStrictEqual([
+          { accountId: ACCOUNT, region: OTHER_REGION },
+          { accountId: ACCOUNT, region: REGION },
+        ]);
+        await s.resetAll();
+        expect(await s.listKeyScopes()).toStrictEqual([]);
       });
     });
 

@@ -32,7 +32,10 @@ export interface LimitReached {
   readonly usage: number;
 }
 
-/** What a seed file adds (seed/): every record is new; applySeed writes them all or none. */
+/**
+ * What a seed file adds (seed/): keys, materials and aliases are new records; accounts and access
+ * keys are written as putAccount and putAccessKey write them. applySeed writes all or none.
+ */
 export interface SeedWrite {
   accounts: AccountRecord[];
   accessKeys: AccessKeyRecord[];
@@ -157,7 +160,11 @@ export interface Storage {
   deleteAlias(region: string, accountId: string, aliasName: string): Promise<'ok' | 'not-found'>;
 
   // Seeding (dev)
-  /** Inserts everything in `seed` in one transaction; any failure (a record that exists) writes nothing. */
+  /**
+   * Writes everything in `seed` in one transaction: accounts and access keys as put, keys, materials
+   * and aliases as inserts. Any failure (a key or alias that exists, an alias without its key)
+   * writes nothing.
+   */
   applySeed(seed: SeedWrite): Promise<void>;
   /** Every account and region holding keys, ordered (seed export). */
   listKeyScopes(): Promise<{ accountId: string; region: string }[]>;
