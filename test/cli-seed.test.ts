@@ -4,14 +4,14 @@
  * written, and `seed export` writes back what was seeded (material only with --dev).
  */
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { MAIN, serveReady } from './helpers/cli.js';
 
-const MAIN = resolve(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 const ACCOUNT = '111122223333';
 const KEY_ID = '0d5c3a1e-6f0b-4b7e-9a51-3c2f8e1d7a90';
 const ALIAS = 'alias/cli-seeded';
@@ -71,36 +71,7 @@ async function run(...args: string[]): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `trent serve --port 0 ARGS`; the URL is the one of the "Trent is ready" log line. */
-async function serve(...args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setInterval(() => {
-      const ready = /"url":"(https?:\/\/[^"]+)"[^\n]*Trent is ready/.exec(output);
-      if (ready) {
-        clearInterval(timer);
-        ok(ready[1]!);
-      }
-    }, 25);
-    void exited.then(() => {
-      clearInterval(timer);
-      fail(new Error(`trent serve exited early:\n${output}`));
-    });
-  });
-  return { child, url, exited };
-}
+const serve = (...args: string[]) => serveReady(args);
 
 describe('trent serve --dev --seed, then trent seed export', () => {
   it('serves the seeded key and alias, and exports them once the server has stopped', async () => {

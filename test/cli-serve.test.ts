@@ -4,47 +4,17 @@
  * in-flight requests finish and exits 0; --dev says loudly that it is on.
  */
 import { CreateKeyCommand, EncryptCommand, KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIN, serveReady } from './helpers/cli.js';
 
-const MAIN = resolve(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function serve(dataDir: string, ...flags: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--data-dir', dataDir, ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setInterval(() => {
-      const ready = /"url":"(https?:\/\/[^"]+)"[^\n]*Trent is ready/.exec(output);
-      if (ready) {
-        clearInterval(timer);
-        ok(ready[1]!);
-      }
-    }, 25);
-    void exited.then(() => {
-      clearInterval(timer);
-      fail(new Error(`trent serve exited early:\n${output}`));
-    });
-  });
-  return { child, url, output: () => output, exited };
-}
+const serve = (dataDir: string, ...flags: string[]) => serveReady(['--data-dir', dataDir, ...flags]);
 
 let dataDir: string;
 beforeAll(async () => {

@@ -13,16 +13,14 @@ import {
   NotFoundException,
   ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAuditSink } from '../src/audit/index.js';
 import { startServer, type ServerOptions } from '../src/server/index.js';
+import { spawnServe } from './helpers/cli.js';
 import { silentLogger, startTestServer, type TestServer } from './helpers/server.js';
-
-const MAIN = resolve(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 
 let work: string;
 let missing: string;
@@ -122,31 +120,8 @@ describe('ephemeral mode through startServer', () => {
 });
 
 /** Runs `trent serve` in `cwd` until it is ready (or exits), with the output so far. */
-function serve(cwd: string, ...flags: string[]) {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...flags], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TRENT_LOG_FORMAT: 'json' },
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-  const ready = new Promise<string | undefined>((ok) => {
-    const timer = setInterval(() => {
-      const found = /"url":"(https?:\/\/[^"]+)"[^\n]*Trent is ready/.exec(output);
-      if (found) {
-        clearInterval(timer);
-        ok(found[1]!);
-      }
-    }, 25);
-    void exited.then(() => {
-      clearInterval(timer);
-      ok(undefined);
-    });
-  });
-  return { child, ready, exited, output: () => output };
-}
+const serve = (cwd: string, ...flags: string[]) =>
+  spawnServe(flags, { cwd, env: { ...process.env, TRENT_LOG_FORMAT: 'json' } });
 
 describe('trent serve --ephemeral', () => {
   it('writes nothing in the working directory or the data directory', async () => {

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Problem } from './errors.js';
 import { fileKeyOf, type Schema, type Source } from './setting.js';
 import { suggest } from './suggest.js';
@@ -69,7 +69,14 @@ function keyIndex(schema: Schema): Map<string, string | Map<string, string>> {
   return index;
 }
 
-export function parseInto(file: ConfigFile, text: string, format: 'yaml' | 'json', schema: Schema): void {
+/**
+ * A YAML or JSON text parsed as every file Trent reads is (configuration, seed files): duplicate
+ * keys are errors, JSON with the JSON schema, and `lineOf` turns an offset into its line.
+ */
+export function parseWithLines(
+  text: string,
+  format: 'yaml' | 'json',
+): { doc: Document; lineOf(offset: number): number } {
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -77,7 +84,11 @@ export function parseInto(file: ConfigFile, text: string, format: 'yaml' | 'json
     prettyErrors: false,
     ...(format === 'json' ? { schema: 'json' } : {}),
   });
-  const lineOf = (offset: number) => lines.linePos(offset).line;
+  return { doc, lineOf: (offset) => lines.linePos(offset).line };
+}
+
+export function parseInto(file: ConfigFile, text: string, format: 'yaml' | 'json', schema: Schema): void {
+  const { doc, lineOf } = parseWithLines(text, format);
   const at = (line: number): Source & { kind: 'file' } => ({ kind: 'file', file: file.path, line });
   const keyAt = (offset: number) => /^["']?([^"':\s]*)/.exec(text.slice(offset))?.[1];
   for (const error of doc.errors) {

@@ -1,5 +1,6 @@
 /** Configuration: the settings table, reading and checking every source, printing, server options. */
 export { ConfigError, formatProblem, type Problem } from './errors.js';
+export { parseWithLines } from './file.js';
 export { configAsJson, configAsYaml, REDACTED } from './print.js';
 export { resolveConfig, type ConfigInputs, type FlagValue, type ResolvedConfig } from './resolve.js';
 export {
@@ -28,3 +29,4 @@ export {
   type Source,
 } from './setting.js';
 export type { ValueType } from './values.js';
+export { suggest } from './suggest.js';

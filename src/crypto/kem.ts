@@ -5,6 +5,7 @@
  * it deterministically, so only the seed is wrapped and stored.
  */
 import { ml_kem512, ml_kem768, ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
+import { der, subjectPublicKeyInfo } from './der.js';
 import { CryptoInputError } from './errors.js';
 
 type NobleKem = typeof ml_kem768;
@@ -110,17 +111,6 @@ export function kemDecapsulate(keySpec: string, secretKey: Uint8Array, ciphertex
 // ---- SubjectPublicKeyInfo (RFC 5280 §4.1.2.7) with the parameters field absent, as the ML-KEM
 // certificate profile (draft-ietf-lamps-kyber-certificates) requires -------------------------
 
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function der(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
-}
-
 function derOid(oid: string): Buffer {
   const arcs = oid.split('.').map(Number);
   const body: number[] = [40 * arcs[0]! + arcs[1]!];
@@ -136,9 +126,7 @@ function derOid(oid: string): Buffer {
 export function kemPublicKeySpki(keySpec: string, publicKey: Uint8Array): Buffer {
   const set = parameterSet(keySpec);
   if (publicKey.length !== set.publicKeyLength) throw new CryptoInputError('publicKey has the wrong length');
-  const algorithm = der(0x30, derOid(set.oid));
-  const subjectPublicKey = der(0x03, Buffer.concat([Buffer.from([0]), publicKey]));
-  return der(0x30, Buffer.concat([algorithm, subjectPublicKey]));
+  return subjectPublicKeyInfo(der(0x30, derOid(set.oid)), publicKey);
 }
 
 /**

@@ -37,6 +37,7 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { ml_dsa44, ml_dsa65, ml_dsa87 } from '@noble/post-quantum/ml-dsa.js';
+import { der, subjectPublicKeyInfo } from './der.js';
 import { sm2KeyPairFromPkcs8, sm2MessageDigest, sm2Sign, sm2Verify } from './sm2.js';
 
 export type MessageType = 'RAW' | 'DIGEST' | 'EXTERNAL_MU';
@@ -491,22 +492,13 @@ const ML_DSA_OID: Record<string, string> = {
   ML_DSA_87: '0609608648016503040313',
 };
 
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-const der = (tag: number, content: Buffer): Buffer =>
-  Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
-
 /**
  * SubjectPublicKeyInfo of an ML-DSA public key (RFC 9881 §4): AlgorithmIdentifier with the
  * parameter set's OID and absent parameters, the raw public key as the BIT STRING.
  */
 export function mlDsaSpki(keySpec: string, publicKey: Uint8Array): Buffer {
   const oid = Buffer.from(need(ML_DSA_OID[keySpec], `OID for ${keySpec}`), 'hex');
-  return der(0x30, Buffer.concat([der(0x30, oid), der(0x03, Buffer.concat([Buffer.from([0]), publicKey]))]));
+  return subjectPublicKeyInfo(der(0x30, oid), publicKey);
 }
 
 /** The raw ML-DSA public key in an ML-DSA SubjectPublicKeyInfo, or undefined when it is not one. */

@@ -12,6 +12,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, timingSafeEqual } from 'node:crypto';
 import { kdf, sm2 } from 'sm-crypto-v2';
+import { der, subjectPublicKeyInfo } from './der.js';
 import { CiphertextError } from './errors.js';
 
 /** The default distinguishing ID (GM/T 0009 §10), which AWS KMS uses for SM2DSA. */
@@ -175,7 +176,7 @@ const SM2_ALGORITHM = hex('301306072a8648ce3d020106082a811ccf5501822d');
 /** The uncompressed point of an SM2 SubjectPublicKeyInfo as node:crypto exports it. */
 export function sm2PointFromSpki(spki: Buffer): Buffer {
   const point = spki.subarray(spki.length - 65);
-  const expected = der(0x30, Buffer.concat([SM2_ALGORITHM, der(0x03, Buffer.concat([Buffer.from([0]), point]))]));
+  const expected = subjectPublicKeyInfo(SM2_ALGORITHM, point);
   if (point[0] !== 0x04 || !spki.equals(expected)) throw new Error('not an SM2 SubjectPublicKeyInfo');
   return Buffer.from(point);
 }
@@ -185,15 +186,6 @@ export function sm2PointFromSpki(spki: Buffer): Buffer {
 // encoding is accepted (no long-form short lengths, no padded integers, no trailing bytes).
 
 const pad64 = (n: bigint): string => n.toString(16).padStart(64, '0');
-
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-const der = (tag: number, content: Buffer): Buffer =>
-  Buffer.concat([Buffer.from([tag]), derLength(content.length), content]);
 
 function derInteger(n: bigint): Buffer {
   let h = n.toString(16);

@@ -32,10 +32,29 @@ export class MaterialService {
     createdAt: Date,
     rotationType?: RotationType,
   ): Promise<KeyMaterialRecord> {
-    const materialId = newMaterialId();
     const plaintext = await throttledWhenBusy(generateKeyMaterial(keySpec, this.keyGeneration));
+    try {
+      return await this.wrap(keyArn, newMaterialId(), plaintext, createdAt, rotationType);
+    } finally {
+      // The cache holds its own copy; this one is not needed any more.
+      plaintext.fill(0);
+    }
+  }
+
+  /**
+   * Given material (a seed file's) for `keyArn` under `materialId`, wrapped and ready to store.
+   * The cache keeps its own copy: `clear()` zeroes what it holds, and the caller may use its buffer
+   * again (a seed is applied again after every reset).
+   */
+  async wrap(
+    keyArn: string,
+    materialId: string,
+    plaintext: Buffer,
+    createdAt: Date,
+    rotationType?: RotationType,
+  ): Promise<KeyMaterialRecord> {
     const wrapped = await this.keyStore.wrap(plaintext, wrappingAad('key-material', keyArn, materialId));
-    this.remember(cacheKey(keyArn, materialId), plaintext);
+    this.remember(cacheKey(keyArn, materialId), Buffer.from(plaintext));
     return { keyArn, materialId, wrapped, createdAt, rotationType };
   }
 

@@ -115,8 +115,7 @@ async function newKey(
     materials = await Promise.all(
       key.materials.map(async ({ material, materialId: given }, i) => {
         const materialId = given ?? seededMaterialId(arn, i, material);
-        const wrapped = await services.keyStore.wrap(material, wrappingAad('key-material', arn, materialId));
-        return { keyArn: arn, materialId, wrapped, createdAt: now, ...(i > 0 ? { rotationType: 'ON_DEMAND' } : {}) };
+        return services.materials.wrap(arn, materialId, material, now, i > 0 ? 'ON_DEMAND' : undefined);
       }),
     );
   } else {

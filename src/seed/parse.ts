@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { suggest } from '../config/suggest.js';
-import { KEY_SPECS, offeredIn, partitionOf, type RegionSet, type Tag } from '../domain/index.js';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { parseWithLines, suggest } from '../config/index.js';
+import { KEY_SPECS, LIMITS, offeredIn, partitionOf, type RegionSet, type Tag } from '../domain/index.js';
 import { validateKeyPolicy } from '../policy/index.js';
 import { materialFromText } from './material.js';
 
@@ -184,14 +184,7 @@ const ALIAS = ['AliasName', 'TargetKeyId'];
 const MATERIAL = ['KeyMaterialId', 'KeyMaterial'];
 
 export function parseSeed(text: string, path: string, format: 'yaml' | 'json', regions: RegionSet): Seed {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: counter,
-    uniqueKeys: true,
-    prettyErrors: false,
-    ...(format === 'json' ? { schema: 'json' } : {}),
-  });
-  const lineOf = (offset: number) => counter.linePos(offset).line;
+  const { doc, lineOf } = parseWithLines(text, format);
   if (doc.errors.length > 0) {
     throw new SeedError(
       path,
@@ -354,8 +347,9 @@ function checkKey(c: Checker, entry: unknown, at: string, accountId: string, reg
   let rotationPeriodInDays: number | undefined;
   if (o.RotationPeriodInDays !== undefined) {
     const p = o.RotationPeriodInDays;
-    if (typeof p !== 'number' || !Number.isInteger(p) || p < 90 || p > 2560) {
-      c.problem(`${at}.RotationPeriodInDays`, 'must be a whole number of days from 90 to 2560');
+    const { rotationPeriodMinDays: min, rotationPeriodMaxDays: max } = LIMITS;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < min || p > max) {
+      c.problem(`${at}.RotationPeriodInDays`, `must be a whole number of days from ${min} to ${max}`);
     } else rotationPeriodInDays = p;
   }
   if (row && !row.rotatable && (rotationEnabled || rotationPeriodInDays !== undefined)) {
@@ -407,7 +401,7 @@ function checkKey(c: Checker, entry: unknown, at: string, accountId: string, reg
     tags,
     policy,
     rotationEnabled,
-    rotationPeriodInDays: rotationPeriodInDays ?? (rotationEnabled ? 365 : undefined),
+    rotationPeriodInDays: rotationPeriodInDays ?? (rotationEnabled ? LIMITS.rotationPeriodDefaultDays : undefined),
     materials,
     where: at,
   };
