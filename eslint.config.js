@@ -13,9 +13,13 @@ const allowed = {
   model: [],
   protocol: ['model', 'domain'],
   auth: ['domain'],
-  operations: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage'],
+  // A service uses the core, its protocol and the pipeline, never another service (STYLE.md).
+  services: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage', 'protocol', 'pipeline', 'audit', 'auth'],
+  // The pipeline is shared by every service; it names KMS's types in Services, nothing else of them.
+  pipeline: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage', 'protocol', 'audit', 'auth', 'services'],
 };
-const folders = ['crypto', 'domain', 'policy', 'keystore', 'storage', 'model', 'protocol', 'auth', 'operations', 'server', 'cli', 'audit', 'metering', 'config'];
+const folders = ['crypto', 'domain', 'policy', 'keystore', 'storage', 'model', 'protocol', 'auth', 'services', 'pipeline', 'server', 'cli', 'audit', 'metering', 'config', 'seed'];
+const SERVICES = ['kms', 'iam', 'sts'];
 
 /** The SM2 library is allowed for SM2DSA and SM2PKE only, so in one file (docs/architecture.md, "SM2"). */
 const SM2_MODULE = 'src/crypto/sm2.ts';
@@ -30,7 +34,10 @@ const importRule = (folder, ok, files, allowSm2 = false) => ({
         patterns: [
           ...folders
             .filter((f) => f !== folder && !ok.includes(f))
-            .map((f) => ({ group: [`../${f}/*`, `../${f}`, `../../${f}/*`, `../../${f}`], message: `${folder}/ may not import ${f}/ (STYLE.md layout)` })),
+            .map((f) => ({ group: [`../${f}/*`, `../${f}`, `../../${f}/*`, `../../${f}`, `../../../${f}/*`, `../../../${f}`], message: `${folder}/ may not import ${f}/ (STYLE.md layout)` })),
+          ...(folder === 'services'
+            ? [{ group: SERVICES.flatMap((s) => [`../${s}/*`, `../../${s}/*`]), message: 'a service calls another only through the pipeline, never by importing it (STYLE.md)' }]
+            : []),
           ...(folder === 'storage' ? [] : [{ group: ['better-sqlite3', 'pg'], message: 'only storage/ imports database drivers' }]),
           { group: ['node:http', 'node:https', 'node:net'], message: 'the core knows nothing of HTTP' },
           ...(allowSm2 ? [] : [sm2Library]),

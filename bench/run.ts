@@ -16,12 +16,16 @@
  *   BENCH_CPU_PROF     directory: run the Trents under `node --cpu-prof` writing there
  *   BENCH_PRIMITIVES   0 skips the signing and MAC section (Sign, Verify, GenerateMac against the
  *                      same primitive called directly in one process, at concurrency 16)
+ *   BENCH_AUTHZ        0 skips the authorization section (Encrypt by an IAM user under a 20-statement
+ *                      key policy and a 10-statement identity policy, against root and the default
+ *                      policy, at concurrency 16)
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUTHZ_GOAL_RATIO, setUpAuthorization } from './authorization.js';
 import { DIRECT_PRIMITIVES, MESSAGE_BYTES, type PrimitiveName } from './primitives.js';
 import { SigV4JsonClient, type Credentials } from './sigv4-client.js';
 import {
@@ -565,6 +569,70 @@ async function primitives(logDir: string): Promise<void> {
   );
 }
 
+const AUTHZ = envInt('BENCH_AUTHZ', 1) !== 0;
+const AUTHZ_CONCURRENCY = 16;
+
+/** Encrypt under policies (issue 7's goal): the same server, interleaved rounds, ratio of throughputs. */
+async function authorization(logDir: string): Promise<void> {
+  const trent = await startTrent('authz', logDir);
+  const setup = await setUpAuthorization(trent.port, trent.credentials);
+  const plaintext = randomBytes(1024).toString('base64');
+  const cells = {
+    'root, default key policy': {
+      credentials: trent.credentials,
+      input: () => ({ KeyId: setup.plainKeyId, Plaintext: plaintext }),
+    },
+    'IAM user, 20 + 10 statements': {
+      credentials: setup.user,
+      input: () => ({ KeyId: setup.policyKeyArn, Plaintext: plaintext }),
+    },
+  };
+  for (const cell of Object.values(cells)) {
+    await runCell(trent.child.pid, trent.port, cell.credentials, 'Encrypt', cell.input, AUTHZ_CONCURRENCY, PRIME_MS, 0);
+  }
+  const roundMs = Math.max(1, Math.round(DURATION_MS / ROUNDS));
+  const results: Record<string, CellResult[]> = {};
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, cell] of Object.entries(cells)) {
+      const result = await runCell(
+        trent.child.pid,
+        trent.port,
+        cell.credentials,
+        'Encrypt',
+        cell.input,
+        AUTHZ_CONCURRENCY,
+        WARMUP_MS,
+        roundMs,
+      );
+      (results[name] ??= []).push(result);
+    }
+  }
+  const rows = Object.entries(results).map(([name, rounds]) => {
+    const m = medianCell(rounds);
+    return [
+      name,
+      fmt(m.opsPerSec, 0),
+      fmt(m.p50, 2),
+      fmt(m.p99, 2),
+      fmt(m.cpuUsPerOp, 0),
+      String(m.errors),
+      m.firstError ?? '',
+    ];
+  });
+  console.log('');
+  console.log(`Authorization: Encrypt at concurrency ${AUTHZ_CONCURRENCY}`);
+  console.log(
+    table(['caller and policies', 'ops/s', 'p50 ms', 'p99 ms', 'trent CPU µs/op', 'errors', 'first error'], rows),
+  );
+  const [base, heavy] = Object.values(results).map(medianCell);
+  const ratio = base!.opsPerSec > 0 ? heavy!.opsPerSec / base!.opsPerSec : NaN;
+  console.log(
+    `Goal: Encrypt under a 20-statement key policy and a 10-statement identity policy >= ${AUTHZ_GOAL_RATIO} x ` +
+      `the default policy: ${ratio >= AUTHZ_GOAL_RATIO ? 'PASS' : 'MISS'} (ratio ${fmt(ratio, 2)})`,
+  );
+  await trent.child.stop();
+}
+
 async function main(): Promise<void> {
   installCleanupHandlers();
   const logDir = tempDir('trent-bench-logs-');
@@ -581,6 +649,7 @@ async function main(): Promise<void> {
   try {
     if (OPS.length && CONCURRENCY.length) await throughput(logDir);
     if (PRIMITIVES) await primitives(logDir);
+    if (AUTHZ) await authorization(logDir);
     if (KEYS > 0) await memory(logDir);
   } finally {
     console.log(

@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wrappingAad } from '../src/crypto/index.js';
-import type { Logger } from '../src/operations/index.js';
+import type { Logger } from '../src/services/kms/index.js';
 import { startServer } from '../src/server/index.js';
 import { followClock } from './helpers/kms.js';
 import { ManualClock, silentLogger, startTestServer, type TestServer } from './helpers/server.js';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTH_FAILURE_LIMITS, LIMITS, responseDate } from '../src/audit/index.js';
-import { AUDIT_FLOOR_MESSAGE } from '../src/server/handler.js';
+import { AUDIT_FLOOR_MESSAGE } from '../src/pipeline/front-door.js';
 import { expectKmsError, followClock } from './helpers/kms.js';
 import { ManualClock, startTestServer, type TestServer } from './helpers/server.js';
 import { kmsHeaders, sendRaw } from './helpers/sign.js';

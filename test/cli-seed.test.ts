@@ -4,13 +4,12 @@
  * written, and `seed export` writes back what was seeded (material only with --dev).
  */
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { MAIN, serveReady } from './helpers/cli.js';
+import { runTrent, serveReady } from './helpers/cli.js';
 
 const ACCOUNT = '111122223333';
 const KEY_ID = '0d5c3a1e-6f0b-4b7e-9a51-3c2f8e1d7a90';
@@ -54,23 +53,7 @@ async function seedFile(content: string): Promise<string> {
   return path;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `trent ARGS` to its end. */
-async function run(...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((ok) => child.on('exit', ok));
-  return { code, stdout, stderr };
-}
-
+const run = runTrent;
 const serve = (...args: string[]) => serveReady(args);
 
 describe('trent serve --dev --seed, then trent seed export', () => {

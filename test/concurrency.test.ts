@@ -15,7 +15,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execute, REGISTRY, type Caller, type Operation } from '../src/operations/index.js';
+import { execute, REGISTRY, type Caller, type Operation } from '../src/services/kms/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let t: TestServer;
@@ -81,6 +81,9 @@ describe('concurrent writes to one key', () => {
         type: 'Root',
       },
       region: 'us-east-1',
+      sourceIp: '127.0.0.1',
+      secure: false,
+      time: new Date(),
       requestId: 'race',
       keyArns: [],
     });

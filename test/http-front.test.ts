@@ -258,7 +258,8 @@ describe('/health (finding 18)', () => {
     let state: ServerState = 'starting';
     const { registry, metrics } = createMetrics();
     const front = createHttpFront({
-      handle: () => Promise.resolve({ status: 200, body: Buffer.from('{}'), requestId: 'r' }),
+      handle: () =>
+        Promise.resolve({ status: 200, body: Buffer.from('{}'), contentType: 'application/x-amz-json-1.1', requestId: 'r' }),
       registry,
       metrics,
       state: () => state,

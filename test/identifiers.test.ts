@@ -5,7 +5,6 @@
 import {
   CancelKeyDeletionCommand,
   CreateAliasCommand,
-  CreateGrantCommand,
   DecryptCommand,
   DescribeKeyCommand,
   DisableKeyCommand,
@@ -18,7 +17,6 @@ import {
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   ListAliasesCommand,
-  ListGrantsCommand,
   ListKeyPoliciesCommand,
   ListKeyRotationsCommand,
   ListKeysCommand,
@@ -290,15 +288,6 @@ describe('another account', () => {
 describe('operations this server does not build', () => {
   it('answer UnsupportedOperationException naming the operation', async () => {
     const calls: [string, object][] = [
-      [
-        'CreateGrant',
-        new CreateGrantCommand({
-          KeyId: key.KeyId,
-          GranteePrincipal: `arn:aws:iam::${account}:root`,
-          Operations: ['Decrypt'],
-        }),
-      ],
-      ['ListGrants', new ListGrantsCommand({ KeyId: key.KeyId })],
       ['ReplicateKey', new ReplicateKeyCommand({ KeyId: key.KeyId, ReplicaRegion: 'eu-west-1' })],
     ];
     for (const [name, call] of calls) {

@@ -201,13 +201,22 @@ describe('the key policy lockout safety check and size quota', () => {
 
   it('accepts such a policy with BypassPolicyLockoutSafetyCheck, and wildcards that cover PutKeyPolicy', async () => {
     const key = await newKey(kms);
+    // Read past the API: the policies below take GetKeyPolicy away from the caller, as in AWS.
+    const storedPolicy = async (keyId: string) =>
+      (await t.server.services.storage.getKey('us-east-1', account, keyId))?.policy;
     const Policy = only({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: 'kms:*' });
     await kms.send(new CreateKeyCommand({ Policy, BypassPolicyLockoutSafetyCheck: true }));
     const wildcard = only({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'KMS:put*' });
     await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: wildcard }));
-    expect(await getPolicy(key.KeyId!)).toBe(wildcard);
+    expect(await storedPolicy(key.KeyId!)).toBe(wildcard);
+    await expectKmsError(kms.send(new GetKeyPolicyCommand({ KeyId: key.KeyId })), 'AccessDeniedException');
     await kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy, BypassPolicyLockoutSafetyCheck: true }));
-    expect(await getPolicy(key.KeyId!)).toBe(Policy);
+    expect(await storedPolicy(key.KeyId!)).toBe(Policy);
+    await expectKmsError(
+      kms.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: wildcard })),
+      'AccessDeniedException',
+      `User: arn:aws:iam::${account}:root is not authorized to perform: kms:PutKeyPolicy on resource: ${key.Arn} because no resource-based policy allows the kms:PutKeyPolicy action`,
+    );
   });
 
   it('answers LimitExceededException above 32 KiB', async () => {

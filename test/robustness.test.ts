@@ -20,7 +20,7 @@ import {
   type ShapeName,
   type ShapeType,
 } from '../src/model/index.js';
-import type { Logger } from '../src/operations/index.js';
+import type { Logger } from '../src/services/kms/index.js';
 import pkg from '../package.json' with { type: 'json' };
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { kmsHeaders, kmsSigner, sendRaw, signRequest, type RawHttpResponse } from './helpers/sign.js';

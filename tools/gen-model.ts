@@ -1,24 +1,40 @@
 /**
- * Generates src/model/ from botocore's KMS service model (../shared/aws-models/kms/service-2.json):
- * wire types, the runtime schema used to decode and validate requests, the operation table and the
- * error table. Run `npx tsx tools/gen-model.ts`; `--check` exits 1 when src/model is not current.
+ * Generates src/model/<service>/ from botocore's service models (../shared/aws-models/<service>/
+ * service-2.json) for KMS (AWS JSON 1.1), IAM and STS (AWS Query): wire types, the runtime schema
+ * used to decode and validate requests and encode responses, the operation table and the error
+ * table, plus src/model/shape-schema.ts (the schema's types, shared by every service) and
+ * src/model/index.ts (KMS names at the top level, `iam` and `sts` as namespaces). Run
+ * `npx tsx tools/gen-model.ts`; `--check` exits 1 when src/model is not current.
  *
- * The shared model predates some of the API (ML-KEM keys, Encapsulate, Decapsulate), so
+ * The shared KMS model predates some of the API (ML-KEM keys, Encapsulate, Decapsulate), so
  * tools/kms-model-overlay.json is merged into it first: whole operations and shapes, members added
  * to existing structures, and values appended to existing enums (after the model's own, so existing
  * values keep their order in validation messages). The overlay never overrides the model: an entry
  * the model already has identically is skipped, and a conflicting one is an error. Its `_source`
  * names where each addition comes from (the installed @aws-sdk/client-kms).
  */
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'prettier';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const modelPath = path.resolve(repoRoot, '../shared/aws-models/kms/service-2.json');
-const overlayPath = path.join(repoRoot, 'tools/kms-model-overlay.json');
+const modelsDir = path.resolve(repoRoot, '../shared/aws-models');
 const outDir = path.join(repoRoot, 'src/model');
+
+/** The services generated, each into src/model/<id>/. */
+interface ServiceConfig {
+  readonly id: 'kms' | 'iam' | 'sts';
+  /** what the wire types are called in comments */
+  readonly title: string;
+  /** tools/<file> merged into the model first (KMS only) */
+  readonly overlay?: string;
+}
+const SERVICES: readonly ServiceConfig[] = [
+  { id: 'kms', title: 'KMS', overlay: 'kms-model-overlay.json' },
+  { id: 'iam', title: 'IAM' },
+  { id: 'sts', title: 'STS' },
+];
 
 // ---- the subset of botocore's model format we read -------------------------------------------
 
@@ -26,6 +42,8 @@ interface MemberRef {
   shape: string;
   deprecated?: boolean;
   deprecatedMessage?: string;
+  /** the XML element name (Query protocol) when it is not the member name */
+  locationName?: string;
 }
 interface RawShape {
   type: string;
@@ -41,17 +59,25 @@ interface RawShape {
   sensitive?: boolean;
   exception?: boolean;
   fault?: boolean;
+  /** Query protocol: lists and maps without the member/entry wrapper */
+  flattened?: boolean;
   error?: { httpStatusCode?: number; code?: string; senderFault?: boolean };
   deprecated?: boolean;
 }
 interface RawOperation {
   name: string;
   input?: { shape: string };
-  output?: { shape: string };
+  output?: { shape: string; resultWrapper?: string };
   errors?: { shape: string }[];
 }
 interface RawModel {
-  metadata: { targetPrefix: string; apiVersion: string; jsonVersion: string };
+  metadata: {
+    protocol: string;
+    apiVersion: string;
+    targetPrefix?: string;
+    jsonVersion?: string;
+    xmlNamespace?: string;
+  };
   operations: Record<string, RawOperation>;
   shapes: Record<string, RawShape>;
 }
@@ -77,6 +103,39 @@ const COMMON_ERRORS: Record<string, number> = {
   UnknownOperationException: 400,
   UnrecognizedClientException: 400,
   ValidationException: 400,
+};
+
+/**
+ * Errors of AWS Query services (IAM, STS) that are not shapes of their models, by wire code, with
+ * their status: the common errors of the IAM and STS API references (CommonErrors.html, current
+ * and earlier editions) and what AWS STS answers for them (MalformedInput for a number that does
+ * not parse, AccessDenied 403 for an AssumeRole the policies refuse; recorded probes of the real
+ * service).
+ */
+const COMMON_QUERY_ERRORS: Record<string, number> = {
+  AccessDenied: 403,
+  AccessDeniedException: 400,
+  ExpiredToken: 403,
+  IncompleteSignature: 400,
+  InternalFailure: 500,
+  InvalidAction: 400,
+  InvalidClientTokenId: 403,
+  InvalidParameterCombination: 400,
+  InvalidParameterValue: 400,
+  InvalidQueryParameter: 400,
+  MalformedInput: 400,
+  MalformedQueryString: 404,
+  MissingAction: 400,
+  MissingAuthenticationToken: 403,
+  MissingParameter: 400,
+  NotAuthorized: 400,
+  OptInRequired: 403,
+  RequestExpired: 400,
+  ServiceUnavailable: 503,
+  SignatureDoesNotMatch: 403,
+  Throttling: 400,
+  ThrottlingException: 400,
+  ValidationError: 400,
 };
 
 /**
@@ -170,11 +229,15 @@ function applyOverlay(model: RawModel, overlay: Overlay): void {
   }
 }
 
-function load(): RawModel {
-  const model = JSON.parse(readFileSync(modelPath, 'utf8')) as RawModel;
-  applyOverlay(model, JSON.parse(readFileSync(overlayPath, 'utf8')) as Overlay);
+function load(service: ServiceConfig): RawModel {
+  const model = JSON.parse(readFileSync(path.join(modelsDir, service.id, 'service-2.json'), 'utf8')) as RawModel;
+  if (service.overlay) {
+    applyOverlay(model, JSON.parse(readFileSync(path.join(repoRoot, 'tools', service.overlay), 'utf8')) as Overlay);
+  }
   return model;
 }
+
+const isQuery = (model: RawModel): boolean => model.metadata.protocol === 'query';
 
 /** Every shape reachable from an operation's input, output or errors, sorted by name. */
 function usedShapes(model: RawModel): string[] {
@@ -198,8 +261,16 @@ function usedShapes(model: RawModel): string[] {
   return [...seen].sort();
 }
 
-const HEADER = `// Generated by tools/gen-model.ts from ../shared/aws-models/kms/service-2.json and
-// tools/kms-model-overlay.json. Do not edit.
+function header(service: ServiceConfig): string {
+  const sources = service.overlay
+    ? `../shared/aws-models/${service.id}/service-2.json and\n// tools/${service.overlay}.`
+    : `../shared/aws-models/${service.id}/service-2.json.`;
+  return `// Generated by tools/gen-model.ts from ${sources} Do not edit.
+// Regenerate with \`npm run generate\`; CI runs \`npm run check-generated\`.
+`;
+}
+
+const SHARED_HEADER = `// Generated by tools/gen-model.ts. Do not edit.
 // Regenerate with \`npm run generate\`; CI runs \`npm run check-generated\`.
 `;
 
@@ -222,14 +293,17 @@ function tsType(model: RawModel, name: string): string {
     case 'list':
       return `${s.member!.shape}[]`;
     case 'map':
-      return `Record<${s.key!.shape}, ${s.value!.shape}>`;
+      // A map keyed by an enum need not have every key (GetAccountSummary's SummaryMap).
+      return model.shapes[s.key!.shape]!.enum
+        ? `Partial<Record<${s.key!.shape}, ${s.value!.shape}>>`
+        : `Record<${s.key!.shape}, ${s.value!.shape}>`;
     default:
       throw new Error(`no alias for ${s.type}`);
   }
 }
 
-function genShapes(model: RawModel, names: string[]): string {
-  let out = HEADER + '\n/* Wire types of the KMS API: one per shape used by an operation. */\n\n';
+function genShapes(service: ServiceConfig, model: RawModel, names: string[]): string {
+  let out = header(service) + `\n/* Wire types of the ${service.title} API: one per shape used by an operation. */\n\n`;
   for (const name of names) {
     const s = model.shapes[name]!;
     if (s.type === 'structure') {
@@ -250,12 +324,10 @@ function genShapes(model: RawModel, names: string[]): string {
   return out;
 }
 
-// ---- schema.ts -------------------------------------------------------------------------------
+// ---- shape-schema.ts (shared) ----------------------------------------------------------------
 
-function genSchema(model: RawModel, names: string[]): string {
-  let out = HEADER;
-  out += `
-/** Runtime description of every shape, for decoding and validating requests and encoding responses. */
+const SHAPE_SCHEMA = `${SHARED_HEADER}
+/** The types of every service's runtime schema (src/model/<service>/schema.ts). */
 
 export type ShapeType =
   | 'structure'
@@ -275,11 +347,20 @@ export interface ShapeSchema {
   readonly required?: readonly string[];
   /** structure: member names in the order AWS reports their validation errors */
   readonly validationOrder?: readonly string[];
+  /** structure (Query protocol): member name -> XML element and query key, where it is not the member name */
+  readonly locationNames?: Readonly<Record<string, string>>;
   /** list: the member shape */
   readonly member?: string;
+  /** list (Query protocol): the element name of each item, where it is not \`member\` */
+  readonly memberLocationName?: string;
   /** map: key and value shapes */
   readonly key?: string;
   readonly value?: string;
+  /** map (Query protocol): the names of the key and value elements, where they are not \`key\` and \`value\` */
+  readonly keyLocationName?: string;
+  readonly valueLocationName?: string;
+  /** list or map (Query protocol): items are not wrapped in member/entry elements */
+  readonly flattened?: boolean;
   /** length (string, blob, list, map) or value (integer, long) bounds */
   readonly min?: number;
   readonly max?: number;
@@ -288,6 +369,21 @@ export interface ShapeSchema {
   readonly sensitive?: boolean;
   readonly exception?: boolean;
 }
+
+/** A service's schema: every shape by name. */
+export type ModelSchema = Readonly<Record<string, ShapeSchema>>;
+`;
+
+// ---- schema.ts -------------------------------------------------------------------------------
+
+function genSchema(service: ServiceConfig, model: RawModel, names: string[]): string {
+  let out = header(service);
+  out += `
+/** Runtime description of every shape, for decoding and validating requests and encoding responses. */
+
+import type { ShapeSchema } from '../shape-schema.js';
+
+export type { ShapeSchema, ShapeType } from '../shape-schema.js';
 
 export type ShapeName = ${names.map(q).join(' | ')};
 
@@ -306,9 +402,19 @@ export const SCHEMA: Readonly<Record<ShapeName, ShapeSchema>> = {
             .map(q)
             .join(', ')}]`,
         );
+      const renamed = members.filter(([m, r]) => r.locationName !== undefined && r.locationName !== m);
+      if (renamed.length)
+        f.push(`locationNames: { ${renamed.map(([m, r]) => `${m}: ${q(r.locationName!)}`).join(', ')} }`);
     }
     if (s.member) f.push(`member: ${q(s.member.shape)}`);
+    if (s.member?.locationName !== undefined && s.member.locationName !== 'member')
+      f.push(`memberLocationName: ${q(s.member.locationName)}`);
     if (s.key) f.push(`key: ${q(s.key.shape)}`, `value: ${q(s.value!.shape)}`);
+    if (s.key?.locationName !== undefined && s.key.locationName !== 'key')
+      f.push(`keyLocationName: ${q(s.key.locationName)}`);
+    if (s.value?.locationName !== undefined && s.value.locationName !== 'value')
+      f.push(`valueLocationName: ${q(s.value.locationName)}`);
+    if (s.flattened) f.push('flattened: true');
     if (s.min !== undefined) f.push(`min: ${s.min}`);
     if (s.max !== undefined) f.push(`max: ${s.max}`);
     if (s.pattern !== undefined) f.push(`pattern: ${q(s.pattern)}`);
@@ -323,38 +429,52 @@ export const SCHEMA: Readonly<Record<ShapeName, ShapeSchema>> = {
 
 // ---- operations.ts ---------------------------------------------------------------------------
 
-function genOperations(model: RawModel): string {
+function genOperations(service: ServiceConfig, model: RawModel): string {
   const ops = Object.values(model.operations).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const query = isQuery(model);
   const imports = new Set<string>();
   for (const op of ops) {
     if (op.input) imports.add(op.input.shape);
     if (op.output) imports.add(op.output.shape);
   }
-  let out = HEADER;
+  const everyInput = ops.every((op) => op.input);
+  let out = header(service);
   out += `\nimport type { ${[...imports].sort().join(', ')} } from './shapes.js';\n\n`;
-  out += `/** The service's X-Amz-Target prefix: \`${model.metadata.targetPrefix}.<Operation>\`. */\n`;
-  out += `export const TARGET_PREFIX = ${q(model.metadata.targetPrefix)};\n\n`;
+  if (query) {
+    out += "/** The Query protocol's `Version` parameter. */\n";
+    out += `export const API_VERSION = ${q(model.metadata.apiVersion)};\n\n`;
+    out += '/** The namespace of every response and modelled error document. */\n';
+    out += `export const XML_NAMESPACE = ${q(model.metadata.xmlNamespace!)};\n\n`;
+  } else {
+    out += `/** The service's X-Amz-Target prefix: \`${model.metadata.targetPrefix}.<Operation>\`. */\n`;
+    out += `export const TARGET_PREFIX = ${q(model.metadata.targetPrefix!)};\n\n`;
+  }
   out += `export const OPERATION_NAMES = [${ops.map((o) => q(o.name)).join(', ')}] as const;\n\n`;
   out += 'export type OperationName = (typeof OPERATION_NAMES)[number];\n\n';
   out += `export interface OperationSpec {
-  readonly input: string;
+  ${everyInput ? '' : '/** absent for operations that take no parameters */\n  '}readonly input${everyInput ? '' : '?'}: string;
   readonly output?: string;
-  readonly errors: readonly string[];
+${query ? '  /** the element wrapping the output in the XML response (`<CreateUserResult>`) */\n  readonly resultWrapper?: string;\n' : ''}  readonly errors: readonly string[];
 }
 
 export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
 `;
   for (const op of ops) {
-    const f = [`input: ${q(op.input!.shape)}`];
+    const f: string[] = [];
+    if (op.input) f.push(`input: ${q(op.input.shape)}`);
     if (op.output) f.push(`output: ${q(op.output.shape)}`);
+    if (op.output?.resultWrapper) f.push(`resultWrapper: ${q(op.output.resultWrapper)}`);
     f.push(`errors: [${(op.errors ?? []).map((e) => q(e.shape)).join(', ')}]`);
     out += `  ${op.name}: { ${f.join(', ')} },\n`;
   }
   out += '};\n\n';
+  if (!everyInput) out += '/** Operations without an input take no parameters. */\n';
   out += 'export interface OperationInputs {\n';
-  for (const op of ops) out += `  ${op.name}: ${op.input!.shape};\n`;
+  for (const op of ops) out += `  ${op.name}: ${op.input ? op.input.shape : 'Record<string, never>'};\n`;
   out += '}\n\n';
-  out += '/** Operations without an output answer with an empty JSON object. */\n';
+  out += query
+    ? '/** Operations without an output answer with ResponseMetadata only. */\n'
+    : '/** Operations without an output answer with an empty JSON object. */\n';
   out += 'export interface OperationOutputs {\n';
   for (const op of ops) out += `  ${op.name}: ${op.output ? op.output.shape : 'Record<string, never>'};\n`;
   out += '}\n\n';
@@ -369,9 +489,13 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
 
 // ---- errors.ts -------------------------------------------------------------------------------
 
-function genErrors(model: RawModel, names: string[]): string {
+function genErrors(service: ServiceConfig, model: RawModel, names: string[]): string {
+  return isQuery(model) ? genQueryErrors(service, model, names) : genJsonErrors(service, model, names);
+}
+
+function genJsonErrors(service: ServiceConfig, model: RawModel, names: string[]): string {
   const exceptions = names.filter((n) => model.shapes[n]!.exception);
-  let out = HEADER;
+  let out = header(service);
   out += `
 /** One AWS error name and how it travels on the wire. */
 export interface ErrorSpec {
@@ -422,14 +546,88 @@ export function httpStatusFor(name: string): number {
   return out;
 }
 
-const INDEX = `${HEADER}
+/**
+ * Query services name an error on the wire by its `awsQueryError` code (botocore's `error.code`:
+ * NoSuchEntityException travels as NoSuchEntity) and send the model's httpStatusCode.
+ */
+function genQueryErrors(service: ServiceConfig, model: RawModel, names: string[]): string {
+  const exceptions = names.filter((n) => model.shapes[n]!.exception);
+  let out = header(service);
+  out += `
+/** One ${service.title} error and how it travels on the wire. */
+export interface ErrorSpec {
+  /** the code in \`<Error><Code>\` (the model's awsQueryError code; the shape name when it has none) */
+  readonly code: string;
+  /** the HTTP status (the model's httpStatusCode; 400 when it declares none) */
+  readonly status: number;
+  /** a server fault: \`<Type>Receiver</Type>\` instead of Sender */
+  readonly fault: boolean;
+}
+
+/** Every exception shape of the model, by shape name. */
+export const MODEL_ERRORS = {
+`;
+  const codes = new Set<string>();
+  for (const name of exceptions) {
+    const s = model.shapes[name]!;
+    const code = s.error?.code ?? name;
+    if (codes.has(code)) throw new Error(`${service.id}: two error shapes have the code ${code}`);
+    codes.add(code);
+    const status = s.error?.httpStatusCode ?? 400;
+    const fault = s.fault === true || (s.error?.senderFault !== true && status >= 500);
+    out += `  ${name}: { code: ${q(code)}, status: ${status}, fault: ${fault} },\n`;
+  }
+  out += '} as const satisfies Record<string, ErrorSpec>;\n\n';
+  out += 'export type ModelErrorName = keyof typeof MODEL_ERRORS;\n';
+  out += "export type ModelErrorCode = (typeof MODEL_ERRORS)[ModelErrorName]['code'];\n\n";
+  out += '/** Errors of the Query protocol, authentication and throttling that are not model shapes, by code. */\n';
+  out += 'export const COMMON_ERRORS = {\n';
+  for (const [code, status] of Object.entries(COMMON_QUERY_ERRORS).sort()) {
+    if (codes.has(code)) continue;
+    out += `  ${code}: { code: ${q(code)}, status: ${status}, fault: ${status >= 500} },\n`;
+  }
+  out += '} as const satisfies Record<string, ErrorSpec>;\n\n';
+  out += 'export type CommonErrorCode = keyof typeof COMMON_ERRORS;\n';
+  out += 'export type ErrorCode = ModelErrorCode | CommonErrorCode;\n\n';
+  out += `const BY_CODE: ReadonlyMap<string, ErrorSpec> = new Map<string, ErrorSpec>([
+  ...Object.values(COMMON_ERRORS).map((e): [string, ErrorSpec] => [e.code, e]),
+  ...Object.values(MODEL_ERRORS).map((e): [string, ErrorSpec] => [e.code, e]),
+]);
+const BY_SHAPE: ReadonlyMap<string, ErrorSpec> = new Map(Object.entries(MODEL_ERRORS));
+
+export function isKnownErrorCode(code: string): code is ErrorCode {
+  return BY_CODE.has(code);
+}
+
+/**
+ * The wire spec of an error, given its code (\`NoSuchEntity\`) or, for model errors, its shape name
+ * (\`NoSuchEntityException\`); undefined when neither table knows it.
+ */
+export function errorSpecFor(codeOrShapeName: string): ErrorSpec | undefined {
+  return BY_CODE.get(codeOrShapeName) ?? BY_SHAPE.get(codeOrShapeName);
+}
+
+/** The HTTP status to send for an error code: the table's value, and 400 for a code it does not know. */
+export function httpStatusFor(code: string): number {
+  return errorSpecFor(code)?.status ?? 400;
+}
+`;
+  return out;
+}
+
+// ---- index.ts --------------------------------------------------------------------------------
+
+function genIndex(service: ServiceConfig, model: RawModel): string {
+  const query = isQuery(model);
+  const prefix = service.title.charAt(0) + service.title.slice(1).toLowerCase();
+  let out = `${header(service)}
 export * from './shapes.js';
 export { SCHEMA } from './schema.js';
 export type { ShapeName, ShapeSchema, ShapeType } from './schema.js';
 export {
   OPERATIONS,
   OPERATION_NAMES,
-  TARGET_PREFIX,
+  ${query ? 'API_VERSION,\n  XML_NAMESPACE,' : 'TARGET_PREFIX,'}
   isOperationName,
 } from './operations.js';
 export type {
@@ -440,22 +638,47 @@ export type {
   OperationOutputs,
   OperationSpec,
 } from './operations.js';
-export { COMMON_ERRORS, MODEL_ERRORS, httpStatusFor, isKnownErrorName } from './errors.js';
+`;
+  if (query) {
+    out += `export type {
+  OperationInput as ${prefix}OperationInput,
+  OperationName as ${prefix}OperationName,
+  OperationOutput as ${prefix}OperationOutput,
+} from './operations.js';
+export { COMMON_ERRORS, MODEL_ERRORS, errorSpecFor, httpStatusFor, isKnownErrorCode } from './errors.js';
+export type { CommonErrorCode, ErrorCode, ErrorSpec, ModelErrorCode, ModelErrorName } from './errors.js';
+`;
+  } else {
+    out += `export { COMMON_ERRORS, MODEL_ERRORS, httpStatusFor, isKnownErrorName } from './errors.js';
 export type { CommonErrorName, ErrorName, ErrorSpec, ModelErrorName } from './errors.js';
+`;
+  }
+  return out;
+}
+
+const ROOT_INDEX = `${SHARED_HEADER}
+// KMS names stay at the top level (every \`import ... from '../model/index.js'\` means KMS); the
+// Query services are namespaces: \`iam.OperationName\`, \`sts.SCHEMA\`.
+export * from './kms/index.js';
+export * as iam from './iam/index.js';
+export * as sts from './sts/index.js';
+export type { ModelSchema } from './shape-schema.js';
 `;
 
 // ---- main ------------------------------------------------------------------------------------
 
+/** Every generated file, by path under src/model/. */
 async function generate(): Promise<Record<string, string>> {
-  const model = load();
-  const names = usedShapes(model);
-  const files: Record<string, string> = {
-    'shapes.ts': genShapes(model, names),
-    'schema.ts': genSchema(model, names),
-    'operations.ts': genOperations(model),
-    'errors.ts': genErrors(model, names),
-    'index.ts': INDEX,
-  };
+  const files: Record<string, string> = { 'shape-schema.ts': SHAPE_SCHEMA, 'index.ts': ROOT_INDEX };
+  for (const service of SERVICES) {
+    const model = load(service);
+    const names = usedShapes(model);
+    files[`${service.id}/shapes.ts`] = genShapes(service, model, names);
+    files[`${service.id}/schema.ts`] = genSchema(service, model, names);
+    files[`${service.id}/operations.ts`] = genOperations(service, model);
+    files[`${service.id}/errors.ts`] = genErrors(service, model, names);
+    files[`${service.id}/index.ts`] = genIndex(service, model);
+  }
   for (const [file, text] of Object.entries(files)) {
     files[file] = await format(text, {
       parser: 'typescript',
@@ -467,17 +690,28 @@ async function generate(): Promise<Record<string, string>> {
   return files;
 }
 
+/** The files src/model held before it had a folder per service; generation removes them. */
+const OBSOLETE = ['shapes.ts', 'schema.ts', 'operations.ts', 'errors.ts'];
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const files = await generate();
   const stale: string[] = [];
-  if (!check) mkdirSync(outDir, { recursive: true });
   for (const [file, text] of Object.entries(files)) {
     const target = path.join(outDir, file);
     const current = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
     if (current === text) continue;
     if (check) stale.push(file);
-    else writeFileSync(target, text);
+    else {
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, text);
+    }
+  }
+  for (const file of OBSOLETE) {
+    const target = path.join(outDir, file);
+    if (!existsSync(target)) continue;
+    if (check) stale.push(`${file} (obsolete)`);
+    else rmSync(target);
   }
   if (check && stale.length > 0) {
     console.error(`src/model is out of date (${stale.join(', ')}); run npm run generate`);

@@ -4,7 +4,7 @@
  * keys cannot reach an event.
  */
 import { randomUUID } from 'node:crypto';
-import { SCHEMA, type ShapeName, OPERATIONS, type OperationName } from '../model/index.js';
+import { SCHEMA, type ShapeName, type ShapeSchema, OPERATIONS, type OperationName } from '../model/index.js';
 import { boundMember, boundObject, boundString, LIMITS, redact } from './limits.js';
 
 export interface AuditIdentity {
@@ -13,6 +13,14 @@ export interface AuditIdentity {
   arn: string;
   accountId: string;
   accessKeyId: string;
+  /** IAMUser: the user's name. */
+  userName?: string;
+  /** Temporary credentials (CloudTrail userIdentity element, "sessionContext"). */
+  sessionContext?: {
+    sessionIssuer?: { type: 'Role'; principalId: string; arn: string; accountId: string; userName: string };
+    attributes: { creationDate: string; mfaAuthenticated: string };
+    sourceIdentity?: string;
+  };
 }
 
 /** Who caused a service event: KMS itself, on behalf of the key's account. */
@@ -25,7 +33,8 @@ export interface AuditEvent {
   eventVersion: typeof EVENT_VERSION;
   userIdentity: AuditIdentity | AwsInternalIdentity | null;
   eventTime: string;
-  eventSource: 'kms.amazonaws.com';
+  /** kms.amazonaws.com, iam.amazonaws.com, sts.amazonaws.com */
+  eventSource: string;
   eventName: string;
   awsRegion: string;
   sourceIPAddress: string;
@@ -50,8 +59,21 @@ export interface AuditEvent {
 /** The CloudTrail record version KMS writes today ("The current version is 1.11"). */
 export const EVENT_VERSION = '1.11';
 
+/** A service's runtime schema (model/): what audit views read to leave blobs and secrets out. */
+export type AuditSchema = Readonly<Record<string, ShapeSchema>>;
+
+/** The service a request was for, when it is not KMS (whose model is the default). */
+export interface AuditSource {
+  eventSource: string;
+  schema: AuditSchema;
+  inputShape?: string | undefined;
+  outputShape?: string | undefined;
+}
+
 export interface AuditInput {
-  operation: OperationName | undefined;
+  /** The operation's name; for KMS (no `source`) a KMS operation. */
+  operation: string | undefined;
+  source?: AuditSource | undefined;
   requestId: string;
   time: Date;
   region: string;
@@ -134,8 +156,9 @@ export function auditView(
   state: ViewState = { truncated: [], bound: 0 },
   parent = '',
   key?: string,
+  schema: AuditSchema = SCHEMA,
 ): unknown {
-  const shape = SCHEMA[shapeName as ShapeName];
+  const shape = schema[shapeName];
   if (!shape || value === undefined || value === null) return undefined;
   if (shape.sensitive || shape.type === 'blob') return undefined;
   const path = () => (key === undefined ? parent : join(parent, key));
@@ -147,7 +170,7 @@ export function auditView(
       const out: Record<string, unknown> = {};
       for (const [name, memberShape] of Object.entries(shape.members ?? {})) {
         const member = camel(name);
-        const v = auditView(memberShape, (value as Record<string, unknown>)[name], state, here, member);
+        const v = auditView(memberShape, (value as Record<string, unknown>)[name], state, here, member, schema);
         if (v !== undefined) out[member] = v;
       }
       return out;
@@ -155,10 +178,10 @@ export function auditView(
     case 'list': {
       if (!Array.isArray(value)) return undefined;
       const here = path();
-      return value.map((v, i) => auditView(shape.member!, v, state, `${here}[${i}]`));
+      return value.map((v, i) => auditView(shape.member!, v, state, `${here}[${i}]`, undefined, schema));
     }
     case 'map': {
-      const valueShape = SCHEMA[shape.value as ShapeName];
+      const valueShape = schema[shape.value!];
       if (valueShape?.sensitive || typeof value !== 'object') return undefined;
       // Keys and values of a map (an encryption context) have no model bound of their own.
       const here = path();
@@ -187,16 +210,24 @@ export function auditView(
   }
 }
 
+function kmsSource(operation: string | undefined): AuditSource {
+  const spec = operation && Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation as OperationName] : undefined;
+  return { eventSource: 'kms.amazonaws.com', schema: SCHEMA, inputShape: spec?.input, outputShape: spec?.output };
+}
+
 export function buildAuditEvent(a: AuditInput): AuditEvent {
-  const spec = a.operation ? OPERATIONS[a.operation] : undefined;
+  const source = a.source ?? kmsSource(a.operation);
+  const { schema, inputShape, outputShape } = source;
   const truncated: string[] = [];
   const requestState: ViewState = { truncated, bound: 0 };
   const responseState: ViewState = { truncated, bound: 0 };
   const request =
-    spec && a.input !== undefined ? auditView(spec.input, a.input, requestState, 'requestParameters') : undefined;
+    inputShape && a.input !== undefined
+      ? auditView(inputShape, a.input, requestState, 'requestParameters', undefined, schema)
+      : undefined;
   const response =
-    !a.readOnly && spec?.output && a.output !== undefined
-      ? auditView(spec.output, a.output, responseState, 'responseElements')
+    !a.readOnly && outputShape && a.output !== undefined
+      ? auditView(outputShape, a.output, responseState, 'responseElements', undefined, schema)
       : undefined;
   const accountId = a.identity?.accountId ?? '';
   const text = (value: string, max: number, field: string) => boundString(value, max, truncated, field);
@@ -205,7 +236,7 @@ export function buildAuditEvent(a: AuditInput): AuditEvent {
     eventVersion: EVENT_VERSION,
     userIdentity: a.identity ?? null,
     eventTime: eventTime(a.time),
-    eventSource: 'kms.amazonaws.com',
+    eventSource: source.eventSource,
     eventName: a.operation ?? 'Unknown',
     awsRegion: text(a.region, LIMITS.region, 'awsRegion'),
     sourceIPAddress: text(a.sourceIp, LIMITS.sourceIPAddress, 'sourceIPAddress'),
@@ -282,7 +313,7 @@ export function buildServiceEvent(e: ServiceEventInput): AuditEvent {
 }
 
 /** Operations whose output carries secret material (Plaintext, data keys), from the model once. */
-const SECRET_OUTPUTS: ReadonlySet<OperationName> = new Set(
+const SECRET_OUTPUTS: ReadonlySet<string> = new Set<string>(
   (Object.keys(OPERATIONS) as OperationName[]).filter((operation) => {
     const output = OPERATIONS[operation].output;
     const shape = output ? SCHEMA[output as ShapeName] : undefined;
@@ -291,6 +322,6 @@ const SECRET_OUTPUTS: ReadonlySet<OperationName> = new Set(
 );
 
 /** Outputs that carry secret material must be audited durably before the response. */
-export function returnsSecret(operation: OperationName): boolean {
+export function returnsSecret(operation: string): boolean {
   return SECRET_OUTPUTS.has(operation);
 }

@@ -7,6 +7,8 @@ export {
   type AuditEvent,
   type AuditIdentity,
   type AuditInput,
+  type AuditSchema,
+  type AuditSource,
   type ServiceEventInput,
 } from './event.js';
 export {

@@ -39,6 +39,11 @@ const UNRECOGNIZED = {
   message: 'The security token included in the request is invalid.',
 };
 
+const EXPIRED = {
+  code: 'ExpiredTokenException',
+  message: 'The security token included in the request is expired',
+};
+
 function opts(req: RawRequest, extra: Partial<AuthOptions> = {}): AuthOptions {
   return { lookup: defaultLookup(), now: dateOf(req), ...extra };
 }
@@ -174,6 +179,32 @@ describe('requests signed by the AWS SDK for JavaScript v3 (KMSClient)', () => {
     // Nor is none.
     const stripped = withHeader(req, 'x-amz-security-token', undefined);
     expect(await failure(authenticate(stripped, { lookup, now: dateOf(req) }))).toEqual(UNRECOGNIZED);
+  });
+
+  it('refuses temporary credentials from their expiration on, after checking the signature', async () => {
+    const credentials = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET, sessionToken: 'tok' };
+    const req = await captureSdkRequest((c) => c.send(new ListKeysCommand({})), { credentials });
+    const now = dateOf(req);
+    const expiringAt = (expiration: Date) =>
+      lookupOf({ ASIAIOSFODNN7EXAMPLE: { secret: SECRET, principal: userPrincipal, sessionToken: 'tok', expiration } });
+    const later = new Date(now.getTime() + 1);
+    await expect(authenticate(req, { lookup: expiringAt(later), now })).resolves.toMatchObject({
+      principal: userPrincipal,
+    });
+    expect(await failure(authenticate(req, { lookup: expiringAt(now), now }))).toEqual(EXPIRED);
+    // The issuing clock (a virtual one) decides, not the signature's.
+    expect(await failure(authenticate(req, { lookup: expiringAt(later), now, credentialsNow: later }))).toEqual(
+      EXPIRED,
+    );
+    // A wrong token is still not recognized, expired or not; a wrong signature is a mismatch.
+    const tampered = withHeader(req, 'x-amz-security-token', 'other');
+    expect(await failure(authenticate(tampered, { lookup: expiringAt(now), now }))).toEqual(UNRECOGNIZED);
+    const forged = withHeader(
+      req,
+      'authorization',
+      String(req.headers['authorization']).replace(/Signature=\w+/, 'Signature=fake'),
+    );
+    expect(await failure(authenticate(forged, { lookup: expiringAt(now), now }))).toEqual(MISMATCH);
   });
 
   it('refuses a session token sent with a long-term access key, which issued none', async () => {
@@ -482,7 +513,7 @@ describe('access keys', () => {
 describe('dev mode', () => {
   const dev = { accountId: '444455556666' };
 
-  it('accepts any well-formed signature as the root of the configured account, without a look-up', async () => {
+  it('accepts an access key Trent does not know as the root of the configured account', async () => {
     const req = await smithySigned(
       { headers: kmsHeaders('ListKeys') },
       { at: AT, accessKeyId: 'test', secret: 'test', region: 'ap-southeast-2' },
@@ -494,15 +525,16 @@ describe('dev mode', () => {
         arn: 'arn:aws:iam::444455556666:root',
         accessKeyId: 'test',
         type: 'Root',
+        principalId: '444455556666',
       },
       region: 'ap-southeast-2',
       accessKeyId: 'test',
     });
-    expect(lookup.calls).toEqual([]);
+    expect(lookup.calls).toEqual(['test']);
   });
 
-  it('does not check the signature or the clock', async () => {
-    const req = await smithySigned({ headers: kmsHeaders('ListKeys') }, { at: AT });
+  it('checks neither the signature nor the clock of an unknown access key', async () => {
+    const req = await smithySigned({ headers: kmsHeaders('ListKeys') }, { at: AT, accessKeyId: 'test' });
     const garbage = withHeader(
       req,
       'authorization',
@@ -514,11 +546,35 @@ describe('dev mode', () => {
         now: new Date('2030-01-01T00:00:00Z'),
         dev,
       }),
-    ).resolves.toMatchObject({ region: 'us-east-1' });
+    ).resolves.toMatchObject({ region: 'us-east-1', principal: { type: 'Root', accountId: '444455556666' } });
+  });
+
+  it('treats an access key Trent issued as its own identity, signature checked, clock not', async () => {
+    const req = await smithySigned({ headers: kmsHeaders('ListKeys') }, { at: AT });
+    const r = await authenticate(req, { lookup: defaultLookup(), now: new Date('2030-01-01T00:00:00Z'), dev });
+    expect(r.principal).toEqual(userPrincipal);
+    const forged = withHeader(
+      req,
+      'authorization',
+      String(req.headers['authorization']).replace(/Signature=\w+/, 'Signature=fake'),
+    );
+    expect(await failure(authenticate(forged, { lookup: defaultLookup(), now: AT, dev }))).toEqual(MISMATCH);
+  });
+
+  it('refuses expired temporary credentials Trent issued', async () => {
+    const credentials = { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: SECRET, sessionToken: 'tok' };
+    const req = await captureSdkRequest((c) => c.send(new ListKeysCommand({})), { credentials });
+    const lookup = lookupOf({
+      ASIAIOSFODNN7EXAMPLE: { secret: SECRET, principal: userPrincipal, sessionToken: 'tok', expiration: AT },
+    });
+    expect(await failure(authenticate(req, { lookup, now: dateOf(req), credentialsNow: AT, dev }))).toEqual(EXPIRED);
   });
 
   it('uses the partition of the region in the root ARN', async () => {
-    const req = await smithySigned({ headers: kmsHeaders('ListKeys') }, { at: AT, region: 'cn-north-1' });
+    const req = await smithySigned(
+      { headers: kmsHeaders('ListKeys') },
+      { at: AT, region: 'cn-north-1', accessKeyId: 'test' },
+    );
     const r = await authenticate(req, {
       lookup: defaultLookup(),
       now: AT,

@@ -2,19 +2,29 @@
  * Authenticates a request by its SigV4 Authorization header, failing with the error AWS would give,
  * in the order AWS checks (header present, well formed, timestamp, clock skew, Host signed,
  * algorithm, credential scope, access key, signature). Presigned query-string requests are not
- * accepted. X-Amz-Security-Token is hashed like any signed header; session credentials come later.
+ * accepted. Temporary credentials (STS) carry their session token in X-Amz-Security-Token: it must
+ * be the one they were issued with (compared by SHA-256, in constant time), and they stop working
+ * at their expiration (ExpiredTokenException).
  */
 import { accountRootArn, regionSet, type Principal, type RegionSet } from '../domain/index.js';
-import { checkAlgorithm, checkScope, parseAuthorizationHeader, parseCredential } from './authorization-header.js';
+import {
+  checkAlgorithm,
+  checkScope,
+  parseAuthorizationHeader,
+  parseCredential,
+  type CredentialScope,
+} from './authorization-header.js';
 import {
   bothHeaderAndQueryAuth,
   headersNotSigned,
   hostNotSigned,
+  expiredToken,
   missingAuthenticationToken,
   signatureMismatch,
   unrecognizedClient,
 } from './messages.js';
-import { constantTimeEquals, expectedSignature, signaturesMatch } from './signature.js';
+import { sessionTokenMatches } from './session-token.js';
+import { expectedSignature, signaturesMatch } from './signature.js';
 import { checkSkew, parseTimestamp } from './timestamp.js';
 
 export interface RawRequest {
@@ -29,8 +39,13 @@ export interface RawRequest {
 export interface CredentialRecord {
   secretAccessKey: string;
   principal: Principal;
-  /** Temporary credentials' session token; a long-term access key has none. */
-  sessionToken?: string;
+  /**
+   * Temporary credentials: SHA-256 of the session token they were issued with (auth/session-token.ts
+   * sessionTokenHash). A long-term access key has none, and then no token may be sent.
+   */
+  sessionTokenHash?: Buffer | undefined;
+  /** Temporary credentials stop working at this instant. */
+  expiration?: Date | undefined;
 }
 
 export type CredentialLookup = (accessKeyId: string) => Promise<CredentialRecord | undefined>;
@@ -42,8 +57,17 @@ export interface AuthOptions {
   maxSkewMs?: number;
   /** Default 'kms'. */
   service?: string;
-  /** Dev mode: any well-formed Authorization header is the root of this account. */
+  /**
+   * Dev mode: the clock is not checked, and an access key Trent does not know (the lookup answers
+   * undefined) is the root of this account whatever its signature. Credentials Trent issued are
+   * still checked and are their own identities, so applications can test their permissions.
+   */
   dev?: { accountId: string };
+  /**
+   * The time temporary credentials' expiration is compared with: the clock that issued them
+   * (services.clock, which `--clock virtual` moves). Default `now`.
+   */
+  credentialsNow?: Date;
   /** Regions a credential scope may name; default AWS's (domain/regions.ts). */
   regions?: RegionSet;
 }
@@ -80,26 +104,26 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
   checkScope(scope, service, timestampText ?? '', opts.regions ?? DEFAULT_REGIONS);
   if (scope.accessKeyId === '') throw unrecognizedClient();
 
-  if (opts.dev) {
-    const principal: Principal = {
-      accountId: opts.dev.accountId,
-      arn: accountRootArn(opts.dev.accountId, scope.region),
-      accessKeyId: scope.accessKeyId,
-      type: 'Root',
-    };
-    return { principal, region: scope.region, accessKeyId: scope.accessKeyId };
-  }
-
-  // Only a strict server checks signatures, so only there can an unsigned header be a forgery: a
-  // request signed over `host;x-amz-date` must not be replayable with another X-Amz-Target.
-  const unsigned = unsignedProtectedHeaders(headers, fields.signedHeaders);
-  if (unsigned.length > 0) throw headersNotSigned(unsigned);
-
+  // Where signatures are checked an unsigned header can be a forgery: a request signed over
+  // `host;x-amz-date` must not be replayable with another X-Amz-Target. Checked before the look-up.
+  const checkSigned = () => {
+    const unsigned = unsignedProtectedHeaders(headers, fields.signedHeaders);
+    if (unsigned.length > 0) throw headersNotSigned(unsigned);
+  };
+  if (!opts.dev) checkSigned();
   const record = await opts.lookup(scope.accessKeyId);
+  // Dev mode: only an access key Trent does not know is the account root; the ones it issued are
+  // checked as a strict server checks them (but for the clock).
+  if (opts.dev && !record) {
+    return { principal: devRoot(opts.dev.accountId, scope), region: scope.region, accessKeyId: scope.accessKeyId };
+  }
+  if (opts.dev) checkSigned();
   if (!record) throw unrecognizedClient();
   // A session token goes with the temporary credentials it was issued with and nothing else
   // (a token with a long-term key, or the wrong token, is refused as AWS refuses it).
-  if (!sessionTokenMatches(first(headers['x-amz-security-token']), record.sessionToken)) throw unrecognizedClient();
+  if (!sessionTokenMatches(first(headers['x-amz-security-token']), record.sessionTokenHash)) {
+    throw unrecognizedClient();
+  }
 
   const expected = await expectedSignature({
     method: req.method,
@@ -115,6 +139,10 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
     service,
   });
   if (!signaturesMatch(fields.signature, expected)) throw signatureMismatch();
+  // Checked once the signature proves the caller holds the secret, so only the holder learns it.
+  if (record.expiration !== undefined && record.expiration.getTime() <= (opts.credentialsNow ?? opts.now).getTime()) {
+    throw expiredToken();
+  }
 
   return {
     principal: record.principal,
@@ -125,6 +153,16 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
 
 const DEFAULT_REGIONS = regionSet();
 
+function devRoot(accountId: string, scope: CredentialScope): Principal {
+  return {
+    accountId,
+    arn: accountRootArn(accountId, scope.region),
+    accessKeyId: scope.accessKeyId,
+    type: 'Root',
+    principalId: accountId,
+  };
+}
+
 /** Headers that change what a request means, so they must be covered by its signature. */
 const mustBeSigned = (name: string): boolean =>
   name === 'content-type' || name === 'x-amz-target' || name.startsWith('x-amz-');
@@ -134,11 +172,6 @@ function unsignedProtectedHeaders(headers: RawRequest['headers'], signed: readon
   return Object.keys(headers)
     .filter((name) => mustBeSigned(name) && !covered.has(name))
     .sort();
-}
-
-function sessionTokenMatches(sent: string | undefined, issued: string | undefined): boolean {
-  if (sent === undefined || issued === undefined) return sent === issued;
-  return constantTimeEquals(sent, issued);
 }
 
 function first(v: string | string[] | undefined): string | undefined {

@@ -8,3 +8,12 @@ export {
   type CredentialRecord,
   type RawRequest,
 } from './authenticate.js';
+export { EXPIRED_TOKEN, UNRECOGNIZED_CLIENT, expiredToken } from './messages.js';
+export {
+  SESSION_SECRET_RECORD,
+  SESSION_TOKEN_BYTES,
+  newSessionToken,
+  sessionTokenHash,
+  sessionTokenMatches,
+} from './session-token.js';
+export { INVALID_CLIENT_TOKEN_ID, temporaryCredentialRefusal } from './temporary-credentials.js';

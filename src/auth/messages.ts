@@ -30,6 +30,8 @@ export const MISSING_AUTHENTICATION_TOKEN = 'MissingAuthenticationTokenException
 export const INCOMPLETE_SIGNATURE = 'IncompleteSignatureException';
 export const INVALID_SIGNATURE = 'InvalidSignatureException';
 export const UNRECOGNIZED_CLIENT = 'UnrecognizedClientException';
+/** KMS and STS name it so (STS model: ExpiredTokenException, HTTP 400). */
+export const EXPIRED_TOKEN = 'ExpiredTokenException';
 
 export function missingAuthenticationToken(): KmsError {
   return new KmsError(MISSING_AUTHENTICATION_TOKEN, 'Request is missing Authentication Token');
@@ -112,6 +114,11 @@ export function badCredentialScope(problems: readonly string[]): KmsError {
 
 export function unrecognizedClient(): KmsError {
   return new KmsError(UNRECOGNIZED_CLIENT, 'The security token included in the request is invalid.');
+}
+
+/** Temporary credentials past their expiration (AWS's text, without a final period). */
+export function expiredToken(): KmsError {
+  return new KmsError(EXPIRED_TOKEN, 'The security token included in the request is expired');
 }
 
 /**

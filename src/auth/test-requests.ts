@@ -8,6 +8,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { CredentialLookup, RawRequest } from './authenticate.js';
 import type { Principal } from '../domain/index.js';
+import { sessionTokenHash } from './session-token.js';
 
 export const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -22,7 +23,7 @@ export const userPrincipal: Principal = {
 
 /** Knows one key pair, and counts the look-ups so tests can see when none happened. */
 export function lookupOf(
-  keys: Record<string, { secret: string; principal: Principal; sessionToken?: string }>,
+  keys: Record<string, { secret: string; principal: Principal; sessionToken?: string; expiration?: Date }>,
 ): CredentialLookup & {
   calls: string[];
 } {
@@ -34,7 +35,8 @@ export function lookupOf(
     return {
       secretAccessKey: k.secret,
       principal: k.principal,
-      ...(k.sessionToken !== undefined ? { sessionToken: k.sessionToken } : {}),
+      ...(k.sessionToken !== undefined ? { sessionTokenHash: sessionTokenHash(k.sessionToken) } : {}),
+      ...(k.expiration !== undefined ? { expiration: k.expiration } : {}),
     };
   };
   return Object.assign(fn, { calls });

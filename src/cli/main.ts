@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /** The `trent` command: registers each command (one module each) and applies the exit-code rule. */
 import { Command } from 'commander';
+import { registerAccounts } from './accounts.js';
 import { registerConfig } from './config.js';
 import { registerEnvelopeCommands } from './envelope-commands.js';
 import { registerEnv } from './env.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, oneLineMessage } from './errors.js';
+import { registerPolicy } from './policy.js';
 import { registerSeed } from './seed.js';
 import { registerServe } from './serve.js';
 import { registerVersion, renderVersion, versionInfo } from './version.js';
@@ -23,10 +25,12 @@ const program = new Command()
   });
 
 registerServe(program);
+registerAccounts(program);
 registerConfig(program);
 registerEnvelopeCommands(program);
 registerEnv(program);
 registerSeed(program);
+registerPolicy(program);
 registerVersion(program);
 
 /** This command and every command below it (addCommand does not pass settings down). */

@@ -196,6 +196,12 @@ export const SETTINGS = {
       (name) => `\`${name}\` (${RESOURCE_QUOTAS[name].description})`,
     ).join(', ')}.`,
   }),
+  rejectReplays: setting({
+    type: boolean,
+    default: false,
+    description:
+      'Refuse a state-changing request whose signed form was already received, until its signature expires (beyond what TLS gives; works across processes sharing a database).',
+  }),
   auditRetentionDays: setting({
     type: nonNegativeInteger,
     section: 'audit',

@@ -30,6 +30,7 @@ export function toServerOptions(c: TrentConfig): ServerOptions {
     },
     extraRegions: c.extraRegions,
     quotas: c.quotas,
+    rejectReplays: c.rejectReplays,
     auditRetentionDays: c.auditRetentionDays,
     auditMinFreeBytes: c.auditMinFreeBytes,
     keygenThreads: c.keygenThreads,

@@ -2,6 +2,7 @@ export * from './aliases.js';
 export * from './arn.js';
 export * from './clock.js';
 export * from './errors.js';
+export * from './iam.js';
 export * from './key-spec.js';
 export * from './key-state.js';
 export * from './quotas.js';

@@ -92,3 +92,19 @@ export function regionSet(extra: readonly string[] = []): RegionSet {
   }
   return { has: (region) => names.has(region) };
 }
+
+/**
+ * Where a global service (IAM) is signed and recorded in each partition: IAM's endpoint in the
+ * `aws` partition is iam.amazonaws.com, signed for us-east-1 (IAM API reference, "Signing AWS API
+ * requests"); aws-cn signs for cn-north-1 and aws-us-gov for us-gov-west-1.
+ */
+export const GLOBAL_SERVICE_REGION: Readonly<Record<Partition, string>> = {
+  aws: 'us-east-1',
+  'aws-cn': 'cn-north-1',
+  'aws-us-gov': 'us-gov-west-1',
+};
+
+/** The regions a global service's requests may be signed for. */
+export const GLOBAL_SIGNING_REGIONS: RegionSet = {
+  has: (region) => Object.values(GLOBAL_SERVICE_REGION).includes(region),
+};

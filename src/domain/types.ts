@@ -100,11 +100,44 @@ export interface KeyUsageRecord {
   requestId: string;
 }
 
+/** CloudTrail's userIdentity.type of a caller Trent authenticates. */
+export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole';
+
 /** Who is calling, after authentication. */
 export interface Principal {
   accountId: string;
+  /**
+   * Root: arn:aws:iam::<account>:root; user: arn:aws:iam::<account>:user<path><name>; assumed role:
+   * arn:aws:sts::<account>:assumed-role/<role-name>/<session-name>.
+   */
   arn: string;
   accessKeyId: string;
-  /** 'Root' | 'IAMUser' | 'AssumedRole' — CloudTrail's userIdentity.type. */
-  type: string;
+  type: PrincipalType;
+  /**
+   * aws:userid and CloudTrail's principalId: the account id for root, AIDA... for a user,
+   * AROA...:<session-name> for a role session. Absent on records older than IAM: the account id.
+   */
+  principalId?: string | undefined;
+  /** aws:username, users only. */
+  userName?: string | undefined;
+  /** The role an assumed-role session belongs to. */
+  role?: { arn: string; roleId: string; name: string; path: string; sessionName: string } | undefined;
+  /** Tags of the user or role, with session tags over them (aws:PrincipalTag/*). */
+  tags?: Readonly<Record<string, string>> | undefined;
+  /** Temporary credentials (STS). */
+  session?: PrincipalSession | undefined;
+}
+
+export interface PrincipalSession {
+  /** Session policies (JSON text) given when the credentials were issued. */
+  policies: readonly string[];
+  /** ARNs of managed policies given as session policies (PolicyArns). */
+  policyArns?: readonly string[] | undefined;
+  issuedAt: Date;
+  expiration: Date;
+  mfaAuthenticated: boolean;
+  sourceIdentity?: string | undefined;
+  transitiveTagKeys?: readonly string[] | undefined;
+  /** GetSessionToken credentials: the user's own permissions, no IAM API without MFA. */
+  kind: 'AssumeRole' | 'GetSessionToken';
 }

@@ -37,3 +37,32 @@ export const PolicyMessages = {
   invalidCondition: 'Policy contains a statement with an invalid Condition.',
   invalidConditionOperator: (name: string) => `Invalid Condition type : ${name}.`,
 } as const;
+
+/**
+ * IAM's MalformedPolicyDocument messages for identity and trust policies (CreatePolicy,
+ * Put*Policy, CreateRole, UpdateAssumeRolePolicy). The confirmed ones were seen in recorded IAM
+ * responses (quoted in issue threads of terraform-provider-aws, aws-cdk, cfn-lint, localstack and
+ * others); docs/policy-evaluation.md lists which are Trent's own.
+ */
+export const IamPolicyMessages = {
+  // Confirmed.
+  syntax: 'Syntax errors in policy.',
+  invalidJsonTrust: 'This policy contains invalid Json',
+  legacyParsing: 'The policy failed legacy parsing',
+  principalNotAllowed: 'Policy document should not specify a principal.',
+  missingPrincipal: 'Missing required field Principal',
+  prohibitedField: (name: string) => `Has prohibited field ${name}`,
+  invalidPrincipal: (type: string, value: string) => `Invalid principal in policy: "${type}":"${value}"`,
+  missingActions: 'Policy statement must contain actions.',
+  missingResources: 'Policy statement must contain resources.',
+  missingVendor: 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+  actionColons: 'Actions/Condition can contain only one colon.',
+  sidNotAlphanumeric:
+    'Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*',
+  duplicateSid: 'Statement IDs (SID) in a single policy must be unique.',
+  resourceFormat: (resource: string) => `Resource ${resource} must be in ARN format or "*".`,
+  trustActions: 'AssumeRole policy may only specify STS AssumeRole actions.',
+  // Trent's own, in the same style.
+  invalidAction: (action: string) => `Action ${action} is not valid.`,
+  invalidConditionOperator: (name: string) => `Invalid Condition type : ${name}.`,
+} as const;

@@ -10,11 +10,12 @@ import { isJsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue 
 import { PolicyMessages } from './messages.js';
 import { readPrincipals } from './principals.js';
 import type {
+  AnyPolicyDocument,
+  AnyPolicyStatement,
   ConditionTest,
   PatternElement,
   PolicyDocument,
   PolicyEffect,
-  PolicyStatement,
   PolicyVersion,
 } from './types.js';
 
@@ -63,9 +64,35 @@ export function validateKeyPolicy(text: string): KeyPolicyValidation {
     return { ok: false, message };
   }
   try {
-    return { ok: true, document: readDocument(json.value) };
+    // Principal is required in key-policy mode, so every statement has one.
+    return { ok: true, document: readDocument(json.value, KEY_POLICY) as PolicyDocument };
   } catch (e) {
     if (e instanceof Malformed) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+/** How strictly readDocument reads: key policies need a Principal and refuse some condition keys. */
+interface ReadMode {
+  principalRequired: boolean;
+  keyPolicyConditionKeys: boolean;
+}
+const KEY_POLICY: ReadMode = { principalRequired: true, keyPolicyConditionKeys: true };
+const ANY_POLICY: ReadMode = { principalRequired: false, keyPolicyConditionKeys: false };
+
+/**
+ * Reads a policy of any type (key, trust, identity, boundary, session) for the evaluator: the same
+ * grammar as a key policy, except that Principal is optional and no condition key is refused. The
+ * type-specific rules (IAM's or KMS's) are the validators' business; this throws a plain Error on a
+ * document the evaluator could not read at all.
+ */
+export function parseAnyPolicyDocument(text: string): AnyPolicyDocument {
+  const json = parseJson(text);
+  if (!json.ok) throw new Error('Stored policy is not valid JSON');
+  try {
+    return readDocument(json.value, ANY_POLICY);
+  } catch (e) {
+    if (e instanceof Malformed) throw new Error(`Stored policy does not parse: ${e.message}`);
     throw e;
   }
 }
@@ -80,7 +107,7 @@ export function parsePolicyDocument(text: string): PolicyDocument {
   return result.document;
 }
 
-function readDocument(value: JsonValue): PolicyDocument {
+function readDocument(value: JsonValue, mode: ReadMode): AnyPolicyDocument {
   if (!isJsonObject(value)) return malformed(PolicyMessages.notAnObject);
   rejectUnknown(value, DOCUMENT_ELEMENTS, PolicyMessages.unknownElement);
 
@@ -96,7 +123,7 @@ function readDocument(value: JsonValue): PolicyDocument {
   const list = Array.isArray(statement) ? statement : [statement];
   if (list.length === 0) malformed(PolicyMessages.invalidStatement);
 
-  const statements = list.map(readStatement);
+  const statements = list.map((item) => readStatement(item, mode));
   const sids = new Set<string>();
   for (const { sid } of statements) {
     if (sid === undefined) continue;
@@ -110,7 +137,7 @@ function readDocument(value: JsonValue): PolicyDocument {
   };
 }
 
-function readStatement(value: JsonValue): PolicyStatement {
+function readStatement(value: JsonValue, mode: ReadMode): AnyPolicyStatement {
   if (!isJsonObject(value)) return malformed(PolicyMessages.invalidStatement);
   rejectUnknown(value, STATEMENT_ELEMENTS, PolicyMessages.unknownStatementElement);
   const get = (name: string) => value.members.get(name);
@@ -122,8 +149,8 @@ function readStatement(value: JsonValue): PolicyStatement {
   if (effect !== 'Allow' && effect !== 'Deny') return malformed(PolicyMessages.invalidEffect);
 
   const principalPair = pair(value, 'Principal', 'NotPrincipal');
-  if (principalPair === undefined) return malformed(PolicyMessages.noPrincipal);
-  const principals = readPrincipals(principalPair.value);
+  if (principalPair === undefined && mode.principalRequired) return malformed(PolicyMessages.noPrincipal);
+  const principals = principalPair && readPrincipals(principalPair.value);
   if (typeof principals === 'string') return malformed(principals);
 
   const actionPair = pair(value, 'Action', 'NotAction');
@@ -133,7 +160,7 @@ function readStatement(value: JsonValue): PolicyStatement {
   return {
     sid: sid as string | undefined,
     effect: effect satisfies PolicyEffect,
-    principal: { negated: principalPair.negated, principals },
+    principal: principalPair && principals && { negated: principalPair.negated, principals },
     action: actionPair && {
       negated: actionPair.negated,
       patterns: readPatterns(actionPair.value, PolicyMessages.invalidAction, checkAction),
@@ -142,7 +169,7 @@ function readStatement(value: JsonValue): PolicyStatement {
       negated: resourcePair.negated,
       patterns: readPatterns(resourcePair.value, PolicyMessages.invalidResource, checkResource),
     },
-    conditions: condition === undefined ? [] : readCondition(condition),
+    conditions: condition === undefined ? [] : readCondition(condition, mode),
   };
 }
 
@@ -196,7 +223,7 @@ function checkResource(resource: string): void {
 }
 
 /** Condition: { operator: { key: value | [values] } }; values are strings, booleans or numbers. */
-function readCondition(value: JsonValue): ConditionTest[] {
+function readCondition(value: JsonValue, mode: ReadMode): ConditionTest[] {
   if (!isJsonObject(value)) return malformed(PolicyMessages.invalidCondition);
   const tests: ConditionTest[] = [];
   for (const [operatorName, block] of value.members) {
@@ -207,7 +234,8 @@ function readCondition(value: JsonValue): ConditionTest[] {
     }
     for (const [key, raw] of block.members) {
       if (!key.includes(':')) malformed(PolicyMessages.missingVendor);
-      if (isKeyPolicyForbiddenConditionKey(key)) malformed(PolicyMessages.conditionKeysNotPermitted);
+      if (mode.keyPolicyConditionKeys && isKeyPolicyForbiddenConditionKey(key))
+        malformed(PolicyMessages.conditionKeysNotPermitted);
       const list = Array.isArray(raw) ? raw : [raw];
       if (list.length === 0) malformed(PolicyMessages.invalidCondition);
       tests.push({ operator, key, values: list.map(conditionValue) });

@@ -60,3 +60,20 @@ export function readPrincipals(value: JsonValue): PrincipalSet | string {
   const count = set.aws.length + set.service.length + set.federated.length + set.canonicalUser.length;
   return count === 0 ? PolicyMessages.noPrincipal : set;
 }
+
+/**
+ * The first principal IAM would call invalid, as type and value (for IAM's "Invalid principal in
+ * policy" message), or undefined when every entry has a valid form. `"*"` alone is valid.
+ */
+export function findInvalidPrincipal(value: JsonValue): { type: string; value: string } | undefined {
+  if (value === '*') return undefined;
+  if (!isJsonObject(value)) return { type: 'Principal', value: typeof value === 'string' ? value : '' };
+  for (const [type, entry] of value.members) {
+    const list = Array.isArray(entry) ? entry : [entry];
+    for (const item of list) {
+      const text = typeof item === 'string' ? item : '';
+      if (!isPrincipalType(type) || typeof item !== 'string' || !VALID[type](item)) return { type, value: text };
+    }
+  }
+  return undefined;
+}

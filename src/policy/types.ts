@@ -86,3 +86,19 @@ export interface PolicyStatement {
   /** Empty when there is no Condition. */
   conditions: ConditionTest[];
 }
+
+/**
+ * A statement of any policy type. Identity policies (IAM User Guide, "Identity-based policies and
+ * resource-based policies") have no Principal: the principal is the identity the policy is attached
+ * to, so `principal` is absent there.
+ */
+export interface AnyPolicyStatement extends Omit<PolicyStatement, 'principal'> {
+  principal?: PrincipalElement | undefined;
+}
+
+/** A policy document of any type: key policy, trust policy, identity policy, boundary, session policy. */
+export interface AnyPolicyDocument {
+  version?: PolicyVersion | undefined;
+  id?: string | undefined;
+  statements: AnyPolicyStatement[];
+}

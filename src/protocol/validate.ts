@@ -1,30 +1,65 @@
 /**
- * Model constraint checks with AWS's (Coral's) ValidationException message: every violation, in
- * Coral's order, as `N validation error(s) detected: Value <v> at '<path>' failed to satisfy
- * constraint: <rule>; ...`. Paths use lowerCamel member names, `list.<i>.member` for list
- * elements (1-based) and `map.<key>.member` for map values. Sensitive values are never printed
- * (`Value at 'plaintext'`), other blobs print as Java's ByteBuffer does, null prints unquoted.
+ * Model constraint checks with AWS's (Coral's) validation message: every violation, in Coral's
+ * order, as `N validation error(s) detected: Value <v> at '<path>' failed to satisfy constraint:
+ * <rule>; ...`. Paths use lowerCamel member names, `list.<i>.member` for list elements (1-based)
+ * and `map.<key>.member` for map values. Sensitive values are never printed (`Value at
+ * 'plaintext'`), other blobs print as Java's ByteBuffer does, null prints unquoted. JSON services
+ * (KMS) send the message as ValidationException, Query services (IAM, STS) as ValidationError, with
+ * the same wording; the checks work on any service's schema (`validateAgainstSchema`).
  */
-import { OPERATIONS, SCHEMA, type OperationName, type ShapeName, type ShapeSchema } from '../model/index.js';
+import {
+  OPERATIONS,
+  SCHEMA,
+  type ModelSchema,
+  type OperationName,
+  type ShapeName,
+  type ShapeSchema,
+} from '../model/index.js';
 import { lowerFirst } from './decode.js';
 
 /** Coral stops collecting after this many violations (dynalite's recordings of AWS show the cap). */
 export const MAX_REPORTED_VIOLATIONS = 10;
 
-/** Returns the ValidationException message for `input`, or undefined when it satisfies the model. */
-export function validateInput(op: OperationName, input: unknown): string | undefined {
-  const violations: string[] = [];
-  checkStructure(OPERATIONS[op].input as ShapeName, input ?? {}, '', violations);
+/** One service's schema, and the order in which AWS lists an enum's values (default: the model's). */
+interface SchemaContext {
+  readonly schema: ModelSchema;
+  readonly enumOrder: (shapeName: string, values: readonly string[]) => readonly string[];
+}
+
+const KMS: SchemaContext = {
+  schema: SCHEMA,
+  enumOrder: (shapeName, values) => enumDisplayOrder(shapeName as ShapeName, values),
+};
+
+/** `N validation error(s) detected: ...`, or undefined when there is no violation. */
+function message(violations: readonly string[]): string | undefined {
   if (violations.length === 0) return undefined;
   const n = violations.length;
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${violations.join('; ')}`;
 }
 
+/** Returns the ValidationException message for `input`, or undefined when it satisfies the model. */
+export function validateInput(op: OperationName, input: unknown): string | undefined {
+  const violations: string[] = [];
+  checkStructure(KMS, OPERATIONS[op].input, input ?? {}, '', violations);
+  return message(violations);
+}
+
 /** Validates a decoded value of any shape; exported for tests and for nested use by operations. */
 export function validateShape(shapeName: ShapeName, value: unknown, path: string): string[] {
   const violations: string[] = [];
-  checkValue(shapeName, value, path, violations);
+  checkValue(KMS, shapeName, value, path, violations);
   return violations;
+}
+
+/**
+ * The validation message for a decoded structure `input` of `shapeName` in any service's schema
+ * (enum values listed in model order), or undefined when it satisfies the model.
+ */
+export function validateAgainstSchema(schema: ModelSchema, shapeName: string, input: unknown): string | undefined {
+  const violations: string[] = [];
+  checkStructure({ schema, enumOrder: (_, values) => values }, shapeName, input ?? {}, '', violations);
+  return message(violations);
 }
 
 function add(violations: string[], value: string, path: string, rule: string): void {
@@ -34,8 +69,14 @@ function add(violations: string[], value: string, path: string, rule: string): v
 
 const join = (parent: string, name: string): string => (parent === '' ? name : `${parent}.${name}`);
 
-function checkStructure(shapeName: ShapeName, value: unknown, path: string, violations: string[]): void {
-  const shape = SCHEMA[shapeName];
+function checkStructure(
+  ctx: SchemaContext,
+  shapeName: string,
+  value: unknown,
+  path: string,
+  violations: string[],
+): void {
+  const shape = ctx.schema[shapeName]!;
   const members = shape.members ?? {};
   const required = new Set(shape.required ?? []);
   const record = (value ?? {}) as Record<string, unknown>;
@@ -46,7 +87,7 @@ function checkStructure(shapeName: ShapeName, value: unknown, path: string, viol
       if (required.has(member)) add(violations, 'null', memberPath, 'Member must not be null');
       continue;
     }
-    checkValue(members[member] as ShapeName, v, memberPath, violations);
+    checkValue(ctx, members[member]!, v, memberPath, violations);
   }
 }
 
@@ -79,12 +120,12 @@ export function enumDisplayOrder(shapeName: ShapeName, values: readonly string[]
   return [...recorded, ...values.filter((v) => !recorded.includes(v))];
 }
 
-function checkValue(shapeName: ShapeName, value: unknown, path: string, violations: string[]): void {
-  const shape = SCHEMA[shapeName];
-  const shown = (): string => render(shape, value);
+function checkValue(ctx: SchemaContext, shapeName: string, value: unknown, path: string, violations: string[]): void {
+  const shape = ctx.schema[shapeName]!;
+  const shown = (): string => render(ctx.schema, shape, value);
   switch (shape.type) {
     case 'structure':
-      checkStructure(shapeName, value, path, violations);
+      checkStructure(ctx, shapeName, value, path, violations);
       return;
     case 'string': {
       const s = value as string;
@@ -93,7 +134,7 @@ function checkValue(shapeName: ShapeName, value: unknown, path: string, violatio
           violations,
           shown(),
           path,
-          `Member must satisfy enum value set: [${enumDisplayOrder(shapeName, shape.enum).join(', ')}]`,
+          `Member must satisfy enum value set: [${ctx.enumOrder(shapeName, shape.enum).join(', ')}]`,
         );
       }
       if (shape.pattern !== undefined && !patternOf(shape.pattern).test(s)) {
@@ -108,20 +149,19 @@ function checkValue(shapeName: ShapeName, value: unknown, path: string, violatio
     case 'list': {
       const list = value as unknown[];
       checkLength(shape, list.length, shown, path, violations);
-      list.forEach((element, i) =>
-        checkValue(shape.member as ShapeName, element, `${path}.${i + 1}.member`, violations),
-      );
+      list.forEach((element, i) => checkValue(ctx, shape.member!, element, `${path}.${i + 1}.member`, violations));
       return;
     }
     case 'map': {
       const entries = Object.entries(value as Record<string, unknown>);
       checkLength(shape, entries.length, shown, path, violations);
       const keyRules = validateKeys(
-        shape.key as ShapeName,
+        ctx,
+        shape.key!,
         entries.map(([k]) => k),
       );
       if (keyRules) add(violations, shown(), path, `Map keys must satisfy constraint: [${keyRules}]`);
-      for (const [k, v] of entries) checkValue(shape.value as ShapeName, v, `${path}.${k}.member`, violations);
+      for (const [k, v] of entries) checkValue(ctx, shape.value!, v, `${path}.${k}.member`, violations);
       return;
     }
     case 'integer':
@@ -157,14 +197,18 @@ function checkLength(
 }
 
 /** The key rules of a map (dynalite's recording of Coral's wording), when any key breaks one. */
-function validateKeys(keyShape: ShapeName, keys: string[]): string | undefined {
-  const shape = SCHEMA[keyShape];
+function validateKeys(ctx: SchemaContext, keyShape: string, keys: string[]): string | undefined {
+  const shape = ctx.schema[keyShape]!;
   const rules: string[] = [];
   if (shape.min !== undefined) rules.push(`Member must have length greater than or equal to ${shape.min}`);
   if (shape.max !== undefined) rules.push(`Member must have length less than or equal to ${shape.max}`);
   if (shape.pattern !== undefined) rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
   if (rules.length === 0) return undefined;
-  const bad = keys.some((k) => validateShape(keyShape, k, '').length > 0);
+  const bad = keys.some((k) => {
+    const violations: string[] = [];
+    checkValue(ctx, keyShape, k, '', violations);
+    return violations.length > 0;
+  });
   return bad ? rules.join(', ') : undefined;
 }
 
@@ -185,12 +229,12 @@ export function patternOf(source: string): RegExp {
 }
 
 /** How Coral prints a value in a violation: quoted, except null; sensitive values not at all (''). */
-function render(shape: ShapeSchema, value: unknown): string {
+function render(schema: ModelSchema, shape: ShapeSchema, value: unknown): string {
   if (shape.sensitive) return '';
-  return `'${javaString(shape, value)}'`;
+  return `'${javaString(schema, shape, value)}'`;
 }
 
-function javaString(shape: ShapeSchema, value: unknown): string {
+function javaString(schema: ModelSchema, shape: ShapeSchema, value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (shape.sensitive) return '***';
   switch (shape.type) {
@@ -199,20 +243,20 @@ function javaString(shape: ShapeSchema, value: unknown): string {
       return `java.nio.HeapByteBuffer[pos=0 lim=${n} cap=${n}]`;
     }
     case 'list': {
-      const element = SCHEMA[shape.member as ShapeName];
-      return `[${(value as unknown[]).map((e) => javaString(element, e)).join(', ')}]`;
+      const element = schema[shape.member!]!;
+      return `[${(value as unknown[]).map((e) => javaString(schema, element, e)).join(', ')}]`;
     }
     case 'map': {
-      const v = SCHEMA[shape.value as ShapeName];
+      const v = schema[shape.value!]!;
       const entries = Object.entries(value as Record<string, unknown>);
-      return `{${entries.map(([k, e]) => `${k}=${javaString(v, e)}`).join(', ')}}`;
+      return `{${entries.map(([k, e]) => `${k}=${javaString(schema, v, e)}`).join(', ')}}`;
     }
     case 'structure': {
       const members = Object.entries(shape.members ?? {});
       const record = value as Record<string, unknown>;
       const parts = members
         .filter(([m]) => record[m] !== undefined && record[m] !== null)
-        .map(([m, s]) => `${m}: ${javaString(SCHEMA[s as ShapeName], record[m])}`);
+        .map(([m, s]) => `${m}: ${javaString(schema, schema[s]!, record[m])}`);
       return `{${parts.join(', ')}}`;
     }
     case 'timestamp':

@@ -15,7 +15,7 @@ import {
   type KeyMaterialRecord,
   type KeyRecord,
 } from '../domain/index.js';
-import type { Services } from '../operations/index.js';
+import type { Services } from '../services/kms/index.js';
 import { defaultKeyPolicy } from '../policy/index.js';
 import type { SeedWrite } from '../storage/index.js';
 import { seededMaterialId } from './material.js';

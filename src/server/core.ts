@@ -29,13 +29,19 @@ import {
   TRACKING_START_SETTING,
   type Logger,
   type Services,
-} from '../operations/index.js';
+  KMS_SERVICE,
+  TRENT_SERVICE,
+  forgetGrants,
+} from '../services/kms/index.js';
+import { IAM_SERVICE } from '../services/iam/index.js';
+import { STS_SERVICE } from '../services/sts/index.js';
+import { createIdentityResolver } from '../pipeline/identity.js';
 import type { Seed } from '../seed/index.js';
 import { openStorage, withKeyCache, type Storage } from '../storage/index.js';
-import { createRootAccessKey, credentialLookup, type NewAccessKey } from './credentials.js';
+import { createRootAccessKey, serverCredentialLookup, type NewAccessKey } from './credentials.js';
 import { AUDIT_DIRECTORY, warnIfRootKeyOpen } from './data-dir.js';
 import type { FaultRules } from './faults.js';
-import { createKmsHandler, type KmsResponse, type RequestMeta } from './handler.js';
+import { createFrontDoor, type ApiResponse, type RequestMeta } from '../pipeline/front-door.js';
 import { createAuditMetrics } from './metrics.js';
 import { checkRootKey } from './root-key-check.js';
 import { applySeedLogged } from './seed.js';
@@ -65,6 +71,8 @@ export interface CoreOptions {
   keygenThreads?: number | undefined;
   keygenQueue?: number | undefined;
   auditRetentionDays?: number | undefined;
+  /** Refuse a state-changing signed request presented twice (pipeline/front-door.ts). */
+  rejectReplays?: boolean | undefined;
   auditMinFreeBytes?: number | undefined;
   auditFreeBytes?: FreeBytes | undefined;
   auditSink?: ((file: AuditSink) => AuditSink) | undefined;
@@ -83,7 +91,7 @@ export interface CoreOptions {
 
 export interface Core {
   services: Services;
-  handle(req: RawRequest, meta: RequestMeta): Promise<KmsResponse>;
+  handle(req: RawRequest, meta: RequestMeta): Promise<ApiResponse>;
   /** Present only on the start that created the account. */
   createdCredentials?: NewAccessKey;
   /**
@@ -142,6 +150,7 @@ async function wire(
     maxQueued: opts.keygenQueue ?? DEFAULT_KEYGEN_QUEUE,
   });
   opened.push(() => keyGeneration.close());
+  const identity = createIdentityResolver(storage);
   const services: Services = {
     clock,
     // Service events change state (a rotation, a deletion): durable like any state change.
@@ -153,6 +162,7 @@ async function wire(
     usage: new KeyUsageTracker(),
     logger,
     quotas: opts.quotas,
+    identity,
     random: (n) => randomBytes(n),
   };
 
@@ -181,18 +191,20 @@ async function wire(
   });
   if (!opts.ephemeral) await freeSpace.check();
   const authFailures = new AuthFailureLimiter();
-  const handle = createKmsHandler({
+  const handle = createFrontDoor({
     services,
+    apis: [KMS_SERVICE, IAM_SERVICE, STS_SERVICE, TRENT_SERVICE],
     audit,
     authFailures,
     freeSpace,
     auditMetrics,
-    lookup: credentialLookup(storage, keyStore),
+    lookup: serverCredentialLookup(storage, keyStore, identity),
     dev: opts.dev ? { accountId } : undefined,
     maxSkewMs: opts.maxSkewMs,
     regions: opts.regions,
     signatureClock: opts.signatureClock,
     faults: opts.faults,
+    rejectReplays: opts.rejectReplays,
   });
 
   const flushUsage = () =>
@@ -225,6 +237,7 @@ async function wire(
       await flushUsage();
       await storage.resetAll();
       services.materials.clear();
+      forgetGrants(storage);
       await storage.eraseDeleted();
       logger.info({}, 'dev reset: deleted every key, alias and key usage record');
       await opts.afterReset?.(services);

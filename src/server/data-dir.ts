@@ -6,7 +6,7 @@
  */
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../operations/index.js';
+import type { Logger } from '../services/kms/index.js';
 
 export const AUDIT_DIRECTORY = 'audit';
 

@@ -122,8 +122,9 @@ export class FaultRules {
     }));
   }
 
-  decide(operation: OperationName, input: unknown): FaultDecision | undefined {
-    if (this.rules.length === 0) return undefined;
+  /** Rules name KMS operations; requests to other services are never faulted. */
+  decide(service: string, operation: string, input: unknown): FaultDecision | undefined {
+    if (this.rules.length === 0 || service !== 'kms') return undefined;
     const keyId = isObject(input) ? input.KeyId : undefined;
     for (const [i, rule] of this.rules.entries()) {
       if (rule.operation !== operation) continue;

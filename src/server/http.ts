@@ -8,13 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import net from 'node:net';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { RawRequest } from '../auth/index.js';
 import { KmsError } from '../domain/index.js';
 import { errorResponse } from '../protocol/index.js';
 import type { DevControls } from './dev-controls.js';
-import type { KmsResponse, RequestMeta } from './handler.js';
+import type { ApiResponse, RequestMeta } from '../pipeline/front-door.js';
 import type { RequestMetrics } from './metrics.js';
 import { trentVersion } from './version.js';
 
@@ -59,7 +60,7 @@ export function resolveHttpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
 export type ServerState = 'starting' | 'ready' | 'stopping';
 
 export interface HttpFrontOptions {
-  handle(req: RawRequest, meta: RequestMeta): Promise<KmsResponse>;
+  handle(req: RawRequest, meta: RequestMeta): Promise<ApiResponse>;
   registry: Registry;
   metrics: RequestMetrics;
   /** Starting: /health and the API answer 503. Stopping: every response closes its connection. */
@@ -533,8 +534,8 @@ async function route(front: FrontState, req: http.IncomingMessage, res: http.Ser
       headers: req.headers,
       body,
     },
-    { sourceIp: req.socket.remoteAddress ?? '' },
+    { sourceIp: req.socket.remoteAddress ?? '', secure: req.socket instanceof tls.TLSSocket },
   );
-  send(front, res, result.status, result.body, result.requestId);
+  send(front, res, result.status, result.body, result.requestId, result.contentType);
   opts.metrics.observe(result.operation, result.errorCode, started);
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ManualClock, regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
 import type { AuditSink, FreeBytes } from '../audit/index.js';
-import type { Logger, Services } from '../operations/index.js';
+import type { Logger, Services } from '../services/kms/index.js';
 import type { NewAccessKey } from './credentials.js';
 import { readSeedFile } from '../seed/index.js';
 import { openCore, type Core } from './core.js';
@@ -88,6 +88,8 @@ export interface ServerOptions {
   extraRegions?: readonly string[];
   /** Resource quotas that differ from AWS's defaults (domain/quotas.ts), e.g. { keysPerRegion: 3 }. */
   quotas?: Partial<Record<QuotaName, number>>;
+  /** Refuse a state-changing signed request presented twice, until its signature expires. */
+  rejectReplays?: boolean;
   /** Days an hourly audit file is kept; 0 keeps them forever. Default 90. */
   auditRetentionDays?: number;
   /** Below this many free bytes in the audit directory, requests are refused. Default 64 MiB; 0 disables. */
@@ -216,6 +218,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       keygenThreads: opts.keygenThreads,
       keygenQueue: opts.keygenQueue,
       auditRetentionDays: opts.auditRetentionDays,
+      rejectReplays: opts.rejectReplays,
       auditMinFreeBytes: opts.auditMinFreeBytes,
       auditFreeBytes: opts.auditFreeBytes,
       auditSink: opts.auditSink,

@@ -4,7 +4,7 @@
  * to the logger by mistake cannot put key material or plaintext in a log (STYLE rule 6).
  */
 import { pino } from 'pino';
-import type { Logger } from '../operations/index.js';
+import type { Logger } from '../services/kms/index.js';
 
 import { LOG_FORMATS, LOG_LEVELS } from '../config/index.js';
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../domain/index.js';
-import type { Services } from '../operations/index.js';
+import type { Services } from '../services/kms/index.js';
 import { startScheduler } from './scheduler.js';
 
 /** Services whose storage counts the runs (each run asks once for keys due for deletion) and can hold one. */

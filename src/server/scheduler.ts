@@ -1,9 +1,10 @@
 /**
- * Scheduled work (DESIGN: reads never write): deletion of keys whose waiting period has ended, and
- * automatic rotation of keys that are due. Time comes from the injected clock, so tests move it
+ * Scheduled work (DESIGN: reads never write): deletion of keys whose waiting period has ended,
+ * of STS sessions long expired, and automatic rotation of keys that are due. Time comes from the injected clock, so tests move it
  * forward and call `runScheduledWork` instead of sleeping.
  */
-import { rotateKey, type Services } from '../operations/index.js';
+import { rotateKey, type Services } from '../services/kms/index.js';
+import { sweepExpiredSessions } from './credentials.js';
 
 const BATCH = 100;
 
@@ -35,6 +36,9 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     }
     if (due.length < BATCH || !progressed) break;
   }
+  // Temporary credentials a day past their expiry (until then they answer ExpiredToken).
+  const sessionsSwept = await sweepExpiredSessions(storage, now);
+  if (sessionsSwept > 0) services.logger.info({ sessions: sessionsSwept }, 'deleted expired STS sessions');
   // Deleted material must not survive in the database's files (issue 15); a busy erasure is
   // retried at every run (and at the next start).
   if ((await storage.eraseDeleted()) === 'busy') {

@@ -1,5 +1,5 @@
 /** Applying `--seed` at start and after a dev reset, with a log line of what it created. */
-import type { Services } from '../operations/index.js';
+import type { Services } from '../services/kms/index.js';
 import { applySeed, type Seed } from '../seed/index.js';
 
 export async function applySeedLogged(services: Services, seed: Seed): Promise<void> {

@@ -152,6 +152,17 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
       });
     });
 
+    describe('rememberRequest (replay protection)', () => {
+      it('answers seen for a digest recorded and not expired, new again once it expired', async () => {
+        const d = Buffer.alloc(32, 7);
+        expect(await s.rememberRequest(d, at(1000), T0)).toBe('new');
+        expect(await s.rememberRequest(d, at(2000), at(999))).toBe('seen');
+        expect(await s.rememberRequest(Buffer.alloc(32, 8), at(1000), at(10))).toBe('new');
+        expect(await s.rememberRequest(d, at(5000), at(1000))).toBe('new');
+        expect(await s.rememberRequest(d, at(6000), at(4999))).toBe('seen');
+      });
+    });
+
     describe('settings', () => {
       it('stores a value once and never overwrites it', async () => {
         expect(await s.getSetting('root-key-check')).toBeUndefined();
@@ -163,6 +174,15 @@ export function describeStorageConformance(name: string, open: () => Promise<Sto
     });
 
     describe('accounts and access keys', () => {
+      it('lists accounts ordered by id', async () => {
+        await s.putAccount({ accountId: OTHER_ACCOUNT, createdAt: T0 });
+        await s.putAccount({ accountId: ACCOUNT, createdAt: at(1) });
+        expect(await s.listAccounts()).toEqual([
+          { accountId: ACCOUNT, createdAt: at(1) },
+          { accountId: OTHER_ACCOUNT, createdAt: T0 },
+        ]);
+      });
+
       it('round-trips an account and overwrites on put', async () => {
         expect(await s.getAccount(ACCOUNT)).toBeUndefined();
         await s.putAccount({ accountId: ACCOUNT, createdAt: T0 });

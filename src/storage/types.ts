@@ -45,7 +45,14 @@ export interface SeedWrite {
   aliases: AliasRecord[];
 }
 
-export interface Storage {
+// @identity-storage-import
+import type { IdentityStorage } from './identity-types.js';
+// @session-storage-import
+import type { SessionStorage } from './session-types.js';
+// @grant-storage-import
+import type { GrantStorage } from './grant-types.js';
+
+export interface Storage /* @storage-extends */ extends IdentityStorage, SessionStorage, GrantStorage {
   /** Runs pending numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -66,6 +73,14 @@ export interface Storage {
   // Accounts and credentials
   putAccount(account: AccountRecord): Promise<void>;
   getAccount(accountId: string): Promise<AccountRecord | undefined>;
+  /**
+   * Replay protection (`--reject-replays`): records a signed request's digest until `expiresAt`;
+   * 'seen' when it is recorded and not yet expired (then nothing is written). Expired digests are
+   * dropped on the way. One transaction, so two processes sharing a database cannot both see 'new'.
+   */
+  rememberRequest(digest: Buffer, expiresAt: Date, now: Date): Promise<'new' | 'seen'>;
+  /** Every account, ordered by id. */
+  listAccounts(): Promise<AccountRecord[]>;
   putAccessKey(key: AccessKeyRecord): Promise<void>;
   getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
 

@@ -58,6 +58,16 @@ export function runAwsKms(
   args: readonly string[],
   overrides: Record<string, string> = {},
 ): Promise<CliResult> {
+  return runAws(target, 'kms', args, overrides);
+}
+
+/** Runs `aws <service> <args>` as runAwsKms does. */
+export function runAws(
+  target: CliTarget & { sessionToken?: string | undefined },
+  service: string,
+  args: readonly string[],
+  overrides: Record<string, string> = {},
+): Promise<CliResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: target.home,
@@ -69,10 +79,11 @@ export function runAwsKms(
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '1',
     AWS_EC2_METADATA_DISABLED: 'true',
+    ...(target.sessionToken !== undefined ? { AWS_SESSION_TOKEN: target.sessionToken } : {}),
     ...overrides,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(target.aws, ['kms', ...args, '--endpoint-url', target.endpoint, '--output', 'json'], {
+    const child = spawn(target.aws, [service, ...args, '--endpoint-url', target.endpoint, '--output', 'json'], {
       env,
       cwd: target.home,
     });

@@ -50,3 +50,20 @@ export async function serveReady(
   if (url === undefined) throw new Error(`trent serve exited early:\n${served.output()}`);
   return { ...served, url };
 }
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `trent ARGS` to its end. */
+export async function runTrent(...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+  return { code, stdout, stderr };
+}

@@ -4,7 +4,7 @@
  * with byte arrays as hex (a secret inside a larger buffer is still a substring of its hex) and
  * errors with their name, message, stack, cause and own properties.
  */
-import type { Logger } from '../../src/operations/index.js';
+import type { Logger } from '../../src/services/kms/index.js';
 
 export interface CapturedLogs extends Logger {
   /** One JSON line per call, in order. */

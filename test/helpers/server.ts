@@ -1,14 +1,22 @@
 /** Starts a real Trent server on a free port with a fresh data directory, and clients for it. */
+import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, type Clock } from '../../src/domain/index.js';
-import type { Logger } from '../../src/operations/index.js';
+import type { Logger } from '../../src/services/kms/index.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
 import { captureLogger, leaks, type CapturedLogs } from './log-capture.js';
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
 
 export interface TestServer {
   server: RunningServer;
@@ -17,6 +25,9 @@ export interface TestServer {
   /** Everything the server logged, unless the test gave its own logger. */
   logs: CapturedLogs;
   client(config?: Partial<KMSClientConfig>): KMSClient;
+  /** IAM is global: its clients sign for us-east-1 whatever the region. */
+  iam(credentials?: Credentials): IAMClient;
+  sts(credentials?: Credentials, region?: string): STSClient;
   stop(): Promise<void>;
 }
 
@@ -33,7 +44,7 @@ export async function startTestServer(opts: Partial<ServerOptions> & { clock?: C
   const created = server.createdCredentials;
   if (!created) throw new Error('test server expected to create its account');
   const credentials = { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey };
-  const clients: KMSClient[] = [];
+  const clients: { destroy(): void }[] = [];
   return {
     server,
     dataDir,
@@ -47,6 +58,16 @@ export async function startTestServer(opts: Partial<ServerOptions> & { clock?: C
         maxAttempts: 1,
         ...config,
       });
+      clients.push(c);
+      return c;
+    },
+    iam(creds = credentials) {
+      const c = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    },
+    sts(creds = credentials, region = 'us-east-1') {
+      const c = new STSClient({ endpoint: server.url, region, credentials: creds, maxAttempts: 1 });
       clients.push(c);
       return c;
     },

@@ -115,4 +115,181 @@ CREATE TABLE key_last_usage (
   `
 CREATE INDEX customer_keys ON keys (region, account_id) WHERE key_manager = 'CUSTOMER';
 `,
+  // @identity-migration (5: IAM users, groups, roles, policies, access keys, STS sessions)
+  `
+CREATE TABLE iam_users (
+  account_id            TEXT    NOT NULL,
+  -- Names are unique without regard to case: name_key is the lowercased name.
+  name_key              TEXT    NOT NULL,
+  user_name             TEXT    NOT NULL,
+  user_id               TEXT    NOT NULL UNIQUE,
+  path                  TEXT    NOT NULL,
+  arn                   TEXT    NOT NULL,
+  create_date           INTEGER NOT NULL,
+  permissions_boundary  TEXT,
+  tags                  TEXT    NOT NULL,
+  PRIMARY KEY (account_id, name_key)
+);
+
+CREATE TABLE iam_groups (
+  account_id  TEXT    NOT NULL,
+  name_key    TEXT    NOT NULL,
+  group_name  TEXT    NOT NULL,
+  group_id    TEXT    NOT NULL UNIQUE,
+  path        TEXT    NOT NULL,
+  arn         TEXT    NOT NULL,
+  create_date INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name_key)
+);
+
+CREATE TABLE iam_group_members (
+  account_id TEXT NOT NULL,
+  group_key  TEXT NOT NULL,
+  user_key   TEXT NOT NULL,
+  PRIMARY KEY (account_id, group_key, user_key),
+  FOREIGN KEY (account_id, group_key) REFERENCES iam_groups (account_id, name_key),
+  FOREIGN KEY (account_id, user_key) REFERENCES iam_users (account_id, name_key)
+);
+
+CREATE INDEX iam_group_members_by_user ON iam_group_members (account_id, user_key, group_key);
+
+CREATE TABLE iam_roles (
+  account_id                  TEXT    NOT NULL,
+  name_key                    TEXT    NOT NULL,
+  role_name                   TEXT    NOT NULL,
+  role_id                     TEXT    NOT NULL UNIQUE,
+  path                        TEXT    NOT NULL,
+  arn                         TEXT    NOT NULL,
+  create_date                 INTEGER NOT NULL,
+  assume_role_policy_document TEXT    NOT NULL,
+  description                 TEXT,
+  max_session_duration        INTEGER NOT NULL,
+  permissions_boundary        TEXT,
+  tags                        TEXT    NOT NULL,
+  PRIMARY KEY (account_id, name_key)
+);
+
+CREATE TABLE iam_policies (
+  account_id         TEXT    NOT NULL,
+  name_key           TEXT    NOT NULL,
+  policy_name        TEXT    NOT NULL,
+  policy_id          TEXT    NOT NULL UNIQUE,
+  path               TEXT    NOT NULL,
+  arn                TEXT    NOT NULL UNIQUE,
+  description        TEXT,
+  default_version_id TEXT    NOT NULL,
+  -- Highest version number ever used: version ids are never reused.
+  last_version       INTEGER NOT NULL,
+  create_date        INTEGER NOT NULL,
+  update_date        INTEGER NOT NULL,
+  tags               TEXT    NOT NULL,
+  PRIMARY KEY (account_id, name_key)
+);
+
+CREATE TABLE iam_policy_versions (
+  policy_arn  TEXT    NOT NULL REFERENCES iam_policies (arn) ON DELETE CASCADE,
+  version_no  INTEGER NOT NULL,
+  document    TEXT    NOT NULL,
+  create_date INTEGER NOT NULL,
+  PRIMARY KEY (policy_arn, version_no)
+);
+
+-- Inline policies and attachments belong to a user, group or role (entity_kind, entity_key).
+CREATE TABLE iam_inline_policies (
+  account_id  TEXT    NOT NULL,
+  entity_kind TEXT    NOT NULL CHECK (entity_kind IN ('user', 'group', 'role')),
+  entity_key  TEXT    NOT NULL,
+  policy_key  TEXT    NOT NULL,
+  policy_name TEXT    NOT NULL,
+  document    TEXT    NOT NULL,
+  size        INTEGER NOT NULL,
+  PRIMARY KEY (account_id, entity_kind, entity_key, policy_key)
+);
+
+CREATE TABLE iam_attachments (
+  account_id  TEXT    NOT NULL,
+  entity_kind TEXT    NOT NULL CHECK (entity_kind IN ('user', 'group', 'role')),
+  entity_key  TEXT    NOT NULL,
+  policy_arn  TEXT    NOT NULL,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (account_id, entity_kind, entity_key, policy_arn)
+);
+
+CREATE INDEX iam_attachments_by_policy ON iam_attachments (policy_arn);
+
+-- An IAM user's access keys are rows of access_keys with the user's name key; root keys have none.
+ALTER TABLE access_keys ADD COLUMN user_key TEXT;
+CREATE INDEX access_keys_by_user ON access_keys (account_id, user_key, created_at) WHERE user_key IS NOT NULL;
+`,
+  // @sessions-migration (6: STS temporary credentials)
+  `
+CREATE TABLE sts_sessions (
+  access_key_id       TEXT    PRIMARY KEY,
+  account_id          TEXT    NOT NULL,
+  -- The role id, user id or (root) account id whose session this is (deleteSessionsOf).
+  subject_id          TEXT    NOT NULL,
+  wrapped_secret      BLOB    NOT NULL,
+  -- SHA-256 of the session token; the token itself is never stored.
+  token_hash          BLOB    NOT NULL,
+  principal_type      TEXT    NOT NULL CHECK (principal_type IN ('AssumedRole', 'IAMUser', 'Root')),
+  principal_arn       TEXT    NOT NULL,
+  principal_id        TEXT    NOT NULL,
+  role_arn            TEXT,
+  role_id             TEXT,
+  role_name           TEXT,
+  role_path           TEXT,
+  session_name        TEXT,
+  user_name           TEXT,
+  session_policies    TEXT    NOT NULL,
+  policy_arns         TEXT    NOT NULL,
+  tags                TEXT    NOT NULL,
+  transitive_tag_keys TEXT    NOT NULL,
+  source_identity     TEXT,
+  mfa_authenticated   INTEGER NOT NULL CHECK (mfa_authenticated IN (0, 1)),
+  issued_at           INTEGER NOT NULL,
+  expiration          INTEGER NOT NULL
+);
+
+CREATE INDEX sts_sessions_by_expiration ON sts_sessions (expiration, access_key_id);
+CREATE INDEX sts_sessions_by_subject ON sts_sessions (account_id, subject_id);
+`,
+  // @grants-migration (7: KMS grants)
+  `
+CREATE TABLE grants (
+  -- Creation order (ListGrants pages follow it); BIGSERIAL in PostgreSQL.
+  seq                        INTEGER PRIMARY KEY AUTOINCREMENT,
+  grant_id                   TEXT    NOT NULL UNIQUE,
+  -- A grant goes when its key goes (deleteKey, resetAll).
+  key_arn                    TEXT    NOT NULL REFERENCES keys (arn) ON DELETE CASCADE,
+  region                     TEXT    NOT NULL,
+  name                       TEXT,
+  grantee_principal          TEXT,
+  grantee_service_principal  TEXT,
+  retiring_principal         TEXT,
+  retiring_service_principal TEXT,
+  issuing_account            TEXT    NOT NULL,
+  operations                 TEXT    NOT NULL,
+  constraints                TEXT,
+  creation_date              INTEGER NOT NULL,
+  CHECK ((grantee_principal IS NULL) <> (grantee_service_principal IS NULL)),
+  CHECK (retiring_principal IS NULL OR retiring_service_principal IS NULL)
+);
+
+CREATE INDEX grants_of_key ON grants (key_arn, seq);
+CREATE INDEX grants_of_grantee ON grants (key_arn, grantee_principal, grantee_service_principal);
+CREATE INDEX grants_by_name ON grants (key_arn, name) WHERE name IS NOT NULL;
+CREATE INDEX grants_by_retiring_principal ON grants (region, retiring_principal, seq)
+  WHERE retiring_principal IS NOT NULL;
+CREATE INDEX grants_by_retiring_service_principal ON grants (region, retiring_service_principal, seq)
+  WHERE retiring_service_principal IS NOT NULL;
+`,
+  // 8: signed requests already served (--reject-replays), until their signature expires.
+  `
+CREATE TABLE seen_requests (
+  digest     BLOB    PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);
+
+CREATE INDEX seen_requests_by_expiry ON seen_requests (expires_at);
+`,
 ];

@@ -34,6 +34,14 @@ import {
   toMillis,
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import type { SessionRecord } from '../session-types.js';
+import { SqliteSessions } from './sessions.js';
+import type { IdentityStorage } from '../identity-types.js';
+import { SqliteIdentity } from './identity.js';
+import type { GrantRecord } from '../../domain/grants.js';
+import type { CreateGrantResult, GrantFilter, GrantLimits, RetirableGrantsQuery } from '../grant-types.js';
+import type { Page } from '../types.js';
+import { SqliteGrants } from './grants.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -276,6 +284,24 @@ export class SqliteStorage implements Storage {
     return row && accountFromRow(row);
   }
 
+  async rememberRequest(digest: Buffer, expiresAt: Date, now: Date): Promise<'new' | 'seen'> {
+    const q = this.q;
+    return this.write((): 'new' | 'seen' => {
+      const seen = q.seenRequestExpiry.get(digest);
+      if (seen && seen.expires_at > now.getTime()) return 'seen';
+      if (seen) q.forgetRequest.run(digest);
+      // A few expired digests go with every insert, so the table stays the size of one window.
+      q.pruneSeenRequests.run(now.getTime());
+      q.rememberRequest.run(digest, expiresAt.getTime());
+      return 'new';
+    });
+  }
+
+  async listAccounts(): Promise<AccountRecord[]> {
+    const q = this.q;
+    return this.read(() => q.listAccounts.all()).map(accountFromRow);
+  }
+
   async putAccessKey(key: AccessKeyRecord): Promise<void> {
     const q = this.q;
     this.write(() => q.putAccessKey.run(accessKeyParams(key)));
@@ -512,6 +538,143 @@ export class SqliteStorage implements Storage {
     const q = this.q;
     const params = { region, account_id: accountId, alias_name: aliasName };
     return this.write(() => (q.deleteAlias.run(params).changes === 1 ? 'ok' : 'not-found'));
+  }
+
+  // @identity-methods (IAM identities: src/storage/sqlite/identity.ts, which runs each in one transaction)
+  private identityMethods: SqliteIdentity | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get identity(): SqliteIdentity {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.identityMethods ??= new SqliteIdentity(this.db, {
+      write: (work) => this.write(work),
+      read: (work) => this.read(work),
+      erasurePending: () => (this.erasurePending = true),
+    }));
+  }
+
+  /** A method of IdentityStorage run by SqliteIdentity (prepared on first use). */
+  private identityMethod<K extends keyof IdentityStorage>(name: K): IdentityStorage[K] {
+    const call = (...args: unknown[]): unknown => (this.identity[name] as (...a: unknown[]) => unknown)(...args);
+    return call as IdentityStorage[K];
+  }
+
+  readonly createUser = this.identityMethod('createUser');
+  readonly getUser = this.identityMethod('getUser');
+  readonly listUsers = this.identityMethod('listUsers');
+  readonly deleteUser = this.identityMethod('deleteUser');
+  readonly createGroup = this.identityMethod('createGroup');
+  readonly getGroup = this.identityMethod('getGroup');
+  readonly listGroups = this.identityMethod('listGroups');
+  readonly deleteGroup = this.identityMethod('deleteGroup');
+  readonly addUserToGroup = this.identityMethod('addUserToGroup');
+  readonly removeUserFromGroup = this.identityMethod('removeUserFromGroup');
+  readonly listGroupMembers = this.identityMethod('listGroupMembers');
+  readonly listGroupsForUser = this.identityMethod('listGroupsForUser');
+  readonly createRole = this.identityMethod('createRole');
+  readonly getRole = this.identityMethod('getRole');
+  readonly listRoles = this.identityMethod('listRoles');
+  readonly updateRole = this.identityMethod('updateRole');
+  readonly deleteRole = this.identityMethod('deleteRole');
+  readonly tagEntity = this.identityMethod('tagEntity');
+  readonly untagEntity = this.identityMethod('untagEntity');
+  readonly setPermissionsBoundary = this.identityMethod('setPermissionsBoundary');
+  readonly putInlinePolicy = this.identityMethod('putInlinePolicy');
+  readonly getInlinePolicy = this.identityMethod('getInlinePolicy');
+  readonly listInlinePolicies = this.identityMethod('listInlinePolicies');
+  readonly deleteInlinePolicy = this.identityMethod('deleteInlinePolicy');
+  readonly createPolicy = this.identityMethod('createPolicy');
+  readonly getPolicy = this.identityMethod('getPolicy');
+  readonly listPolicies = this.identityMethod('listPolicies');
+  readonly deletePolicy = this.identityMethod('deletePolicy');
+  readonly createPolicyVersion = this.identityMethod('createPolicyVersion');
+  readonly getPolicyVersion = this.identityMethod('getPolicyVersion');
+  readonly listPolicyVersions = this.identityMethod('listPolicyVersions');
+  readonly deletePolicyVersion = this.identityMethod('deletePolicyVersion');
+  readonly setDefaultPolicyVersion = this.identityMethod('setDefaultPolicyVersion');
+  readonly attachPolicy = this.identityMethod('attachPolicy');
+  readonly detachPolicy = this.identityMethod('detachPolicy');
+  readonly listAttachedPolicies = this.identityMethod('listAttachedPolicies');
+  readonly listEntitiesForPolicy = this.identityMethod('listEntitiesForPolicy');
+  readonly policyDocumentsOf = this.identityMethod('policyDocumentsOf');
+  readonly createUserAccessKey = this.identityMethod('createUserAccessKey');
+  readonly listUserAccessKeys = this.identityMethod('listUserAccessKeys');
+  readonly accessKeyUserName = this.identityMethod('accessKeyUserName');
+  readonly updateAccessKeyStatus = this.identityMethod('updateAccessKeyStatus');
+  readonly deleteUserAccessKey = this.identityMethod('deleteUserAccessKey');
+
+  // @session-methods (STS sessions: src/storage/sqlite/sessions.ts)
+  private sessionStatements: SqliteSessions | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get sessions(): SqliteSessions {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.sessionStatements ??= new SqliteSessions(this.db));
+  }
+
+  async putSession(session: SessionRecord): Promise<void> {
+    const sessions = this.sessions;
+    this.write(() => sessions.put(session));
+  }
+
+  async getSession(accessKeyId: string): Promise<SessionRecord | undefined> {
+    const sessions = this.sessions;
+    return this.read(() => sessions.find(accessKeyId));
+  }
+
+  async deleteExpiredSessions(expiredBefore: Date, limit: number): Promise<number> {
+    checkLimit(limit);
+    const sessions = this.sessions;
+    const n = this.write(() => sessions.deleteExpiredBefore(expiredBefore, limit));
+    // Their wrapped secrets stay in the WAL until eraseDeleted().
+    if (n > 0) this.erasurePending = true;
+    return n;
+  }
+
+  async deleteSessionsOf(accountId: string, subjectId: string): Promise<number> {
+    const sessions = this.sessions;
+    const n = this.write(() => sessions.deleteOf(accountId, subjectId));
+    if (n > 0) this.erasurePending = true;
+    return n;
+  }
+
+  // @grant-methods (KMS grants: src/storage/sqlite/grants.ts)
+  private grantStatements: SqliteGrants | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get grants(): SqliteGrants {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.grantStatements ??= new SqliteGrants(this.db));
+  }
+
+  async createGrant(grant: GrantRecord, limits: GrantLimits): Promise<CreateGrantResult> {
+    const grants = this.grants;
+    return this.write(() => grants.create(grant, limits));
+  }
+
+  async getGrant(keyArn: string, grantId: string): Promise<GrantRecord | undefined> {
+    const grants = this.grants;
+    return this.read(() => grants.find(keyArn, grantId));
+  }
+
+  async listGrants(keyArn: string, limit: number, after?: string, filter?: GrantFilter): Promise<Page<GrantRecord>> {
+    const grants = this.grants;
+    return this.read(() => grants.listOfKey(keyArn, limit, after, filter));
+  }
+
+  async listRetirableGrants(query: RetirableGrantsQuery, limit: number, after?: string): Promise<Page<GrantRecord>> {
+    const grants = this.grants;
+    return this.read(() => grants.listRetirable(query, limit, after));
+  }
+
+  async deleteGrant(keyArn: string, grantId: string): Promise<'ok' | 'not-found'> {
+    const grants = this.grants;
+    return this.write(() => grants.delete(keyArn, grantId));
+  }
+
+  async grantsForKey(keyArn: string): Promise<GrantRecord[]> {
+    const grants = this.grants;
+    return this.read(() => grants.ofKey(keyArn));
   }
 
   // Internals

@@ -5,6 +5,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KeyMaterialRecord, KeyRecord } from '../../domain/index.js';
 import { describeStorageConformance } from '../conformance.js';
+import { describeIdentityConformance } from '../conformance-identity.js';
+import { describeSessionStorageConformance } from '../conformance-sessions.js';
+import { describeGrantStorageConformance } from '../conformance-grants.js';
 import { openStorage, withKeyCache } from '../index.js';
 import { migrations } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
@@ -19,7 +22,22 @@ afterAll(() => {
 
 describeStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
 describeStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeIdentityConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeIdentityConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeIdentityConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
 describeStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
+describeSessionStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeSessionStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeSessionStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
+describeGrantStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeGrantStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeGrantStorageConformance('sqlite :memory: behind the key cache', async () =>
   withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
 );
 

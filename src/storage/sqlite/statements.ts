@@ -91,6 +91,13 @@ export function prepareStatements(db: Database.Database) {
        ON CONFLICT (account_id) DO UPDATE SET created_at = excluded.created_at`,
     ),
     getAccount: db.prepare<[string], AccountRow>('SELECT account_id, created_at FROM accounts WHERE account_id = ?'),
+    rememberRequest: db.prepare<[Buffer, number]>(
+      'INSERT INTO seen_requests (digest, expires_at) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING',
+    ),
+    seenRequestExpiry: db.prepare<[Buffer], { expires_at: number }>('SELECT expires_at FROM seen_requests WHERE digest = ?'),
+    forgetRequest: db.prepare<[Buffer]>('DELETE FROM seen_requests WHERE digest = ?'),
+    pruneSeenRequests: db.prepare<[number]>('DELETE FROM seen_requests WHERE expires_at <= ?'),
+    listAccounts: db.prepare<[], AccountRow>('SELECT account_id, created_at FROM accounts ORDER BY account_id'),
     putAccessKey: db.prepare<[AccessKeyRow]>(
       `INSERT INTO access_keys (access_key_id, account_id, principal_arn, wrapped_secret, status, created_at)
        VALUES (@access_key_id, @account_id, @principal_arn, @wrapped_secret, @status, @created_at)

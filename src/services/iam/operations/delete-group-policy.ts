@@ -1,0 +1,4 @@
+/** DeleteGroupPolicy. */
+import { deleteInlinePolicy } from '../inline-policies.js';
+
+export const deleteGroupPolicy = deleteInlinePolicy('group');

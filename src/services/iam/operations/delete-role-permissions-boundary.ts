@@ -1,0 +1,4 @@
+/** DeleteRolePermissionsBoundary. */
+import { deletePermissionsBoundary } from '../boundaries.js';
+
+export const deleteRolePermissionsBoundary = deletePermissionsBoundary('role');

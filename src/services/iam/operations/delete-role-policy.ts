@@ -1,0 +1,4 @@
+/** DeleteRolePolicy. */
+import { deleteInlinePolicy } from '../inline-policies.js';
+
+export const deleteRolePolicy = deleteInlinePolicy('role');

@@ -1,0 +1,4 @@
+/** DeleteUserPermissionsBoundary. */
+import { deletePermissionsBoundary } from '../boundaries.js';
+
+export const deleteUserPermissionsBoundary = deletePermissionsBoundary('user');

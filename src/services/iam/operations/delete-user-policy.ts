@@ -1,0 +1,4 @@
+/** DeleteUserPolicy. */
+import { deleteInlinePolicy } from '../inline-policies.js';
+
+export const deleteUserPolicy = deleteInlinePolicy('user');

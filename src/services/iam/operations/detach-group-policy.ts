@@ -1,0 +1,4 @@
+/** DetachGroupPolicy. */
+import { detachPolicy } from '../attachments.js';
+
+export const detachGroupPolicy = detachPolicy('group');

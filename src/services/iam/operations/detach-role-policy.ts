@@ -1,0 +1,4 @@
+/** DetachRolePolicy. */
+import { detachPolicy } from '../attachments.js';
+
+export const detachRolePolicy = detachPolicy('role');

@@ -1,0 +1,4 @@
+/** DetachUserPolicy. */
+import { detachPolicy } from '../attachments.js';
+
+export const detachUserPolicy = detachPolicy('user');

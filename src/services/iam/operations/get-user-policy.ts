@@ -1,0 +1,4 @@
+/** GetUserPolicy: the inline policy, its document URL-encoded as IAM returns it. */
+import { getInlinePolicy } from '../inline-policies.js';
+
+export const getUserPolicy = getInlinePolicy('user');

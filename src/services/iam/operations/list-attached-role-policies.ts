@@ -1,0 +1,4 @@
+/** ListAttachedRolePolicies: in the order attached, PathPrefix and paging. */
+import { listAttachedPolicies } from '../attachments.js';
+
+export const listAttachedRolePolicies = listAttachedPolicies('role');

@@ -1,0 +1,4 @@
+/** ListAttachedUserPolicies: in the order attached, PathPrefix and paging. */
+import { listAttachedPolicies } from '../attachments.js';
+
+export const listAttachedUserPolicies = listAttachedPolicies('user');

@@ -1,0 +1,4 @@
+/** ListRoleTags. */
+import { listEntityTags } from '../entity-tags.js';
+
+export const listRoleTags = listEntityTags('role');

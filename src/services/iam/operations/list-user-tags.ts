@@ -1,0 +1,4 @@
+/** ListUserTags. */
+import { listEntityTags } from '../entity-tags.js';
+
+export const listUserTags = listEntityTags('user');

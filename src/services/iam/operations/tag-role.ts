@@ -1,0 +1,4 @@
+/** TagRole: adds or replaces tags (keys without regard to case), at most 50. */
+import { tagEntity } from '../entity-tags.js';
+
+export const tagRole = tagEntity('role');

@@ -1,0 +1,4 @@
+/** UntagRole. */
+import { untagEntity } from '../entity-tags.js';
+
+export const untagRole = untagEntity('role');

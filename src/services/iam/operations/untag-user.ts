@@ -1,0 +1,4 @@
+/** UntagUser. */
+import { untagEntity } from '../entity-tags.js';
+
+export const untagUser = untagEntity('user');

@@ -1,0 +1,30 @@
+/** KeyMetadata as DescribeKey, CreateKey and friends return it. */
+import { describeAlgorithms, type KeyRecord } from '../../domain/index.js';
+import type { KeyMetadata } from '../../model/index.js';
+
+export function keyMetadata(key: KeyRecord): KeyMetadata {
+  const meta: KeyMetadata = {
+    AWSAccountId: key.accountId,
+    KeyId: key.keyId,
+    Arn: key.arn,
+    CreationDate: key.creationDate,
+    Enabled: key.keyState === 'Enabled',
+    Description: key.description,
+    KeyUsage: key.keyUsage as KeyMetadata['KeyUsage'],
+    KeyState: key.keyState,
+    Origin: key.origin as KeyMetadata['Origin'],
+    KeyManager: key.keyManager as KeyMetadata['KeyManager'],
+    CustomerMasterKeySpec: key.keySpec as KeyMetadata['CustomerMasterKeySpec'],
+    KeySpec: key.keySpec as KeyMetadata['KeySpec'],
+    ...(describeAlgorithms(key.keySpec, key.keyUsage) as Partial<KeyMetadata>),
+    MultiRegion: key.multiRegion,
+  };
+  // PendingDeletionWindowInDays "is present only when the KeyState of the KMS key is
+  // PendingReplicaDeletion" (a multi-Region primary key), never for a single-Region key.
+  if (key.keyState === 'PendingDeletion') meta.DeletionDate = key.deletionDate;
+  if (key.customKeyStoreId) meta.CustomKeyStoreId = key.customKeyStoreId;
+  if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.origin !== 'EXTERNAL_KEY_STORE') {
+    meta.CurrentKeyMaterialId = key.currentMaterialId;
+  }
+  return meta;
+}

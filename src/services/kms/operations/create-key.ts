@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import {
+  KEY_SPECS,
+  keyArn,
+  KmsError,
+  keyQuotaExceeded,
+  offeredIn,
+  partitionOf,
+  type KeyRecord,
+} from '../../../domain/index.js';
+import { defaultKeyPolicy } from '../../../policy/index.js';
+import { checkKeyPolicy } from '../key-policy.js';
+import { keyMetadata } from '../metadata.js';
+import { checkNewTags } from '../tags.js';
+import { defineOperation } from '../types.js';
+
+export const CreateKey = defineOperation({
+  name: 'CreateKey',
+  action: 'kms:CreateKey',
+  readOnly: false,
+  // ct-createkey shows every defaulted member, the key spec under both of its names.
+  auditDefaults: (input) => {
+    const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+    return {
+      Description: '',
+      Origin: 'AWS_KMS',
+      BypassPolicyLockoutSafetyCheck: false,
+      KeySpec: keySpec,
+      CustomerMasterKeySpec: keySpec,
+      ...(keySpec === 'SYMMETRIC_DEFAULT' ? { KeyUsage: 'ENCRYPT_DECRYPT' } : {}),
+    };
+  },
+  async run({ input, caller, services, now }) {
+    const { region } = caller;
+    const { accountId } = caller.principal;
+    // Refused whenever both are present, even when they agree (AWS's answer).
+    if (input.KeySpec !== undefined && input.CustomerMasterKeySpec !== undefined) {
+      throw new KmsError(
+        'ValidationException',
+        'You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec is deprecated.',
+      );
+    }
+    const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
+    const row = KEY_SPECS[keySpec];
+    if (!row) throw new KmsError('ValidationException', `KeySpec ${keySpec} is not supported`);
+    if (!offeredIn(row, partitionOf(region))) {
+      throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported in this Region`);
+    }
+    if (!input.KeyUsage && keySpec !== 'SYMMETRIC_DEFAULT') {
+      throw new KmsError(
+        'ValidationException',
+        'You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.',
+      );
+    }
+    const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
+    if (!row.usages.includes(keyUsage)) {
+      throw new KmsError('ValidationException', `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}`);
+    }
+    if (!row.available) {
+      throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported by this server yet.`);
+    }
+    const origin = input.Origin ?? 'AWS_KMS';
+    if (origin !== 'AWS_KMS') {
+      throw new KmsError('UnsupportedOperationException', `Origin ${origin} is not supported by this server yet.`);
+    }
+    if (input.CustomKeyStoreId) {
+      throw new KmsError(
+        'CustomKeyStoreNotFoundException',
+        `Custom key store ${input.CustomKeyStoreId} does not exist.`,
+      );
+    }
+    if (input.MultiRegion === true) {
+      throw new KmsError('UnsupportedOperationException', 'Multi-Region keys are not supported by this server yet.');
+    }
+    let policy = defaultKeyPolicy(accountId, partitionOf(region));
+    if (input.Policy !== undefined) {
+      checkKeyPolicy(input.Policy, caller, services, input.BypassPolicyLockoutSafetyCheck);
+      policy = input.Policy;
+    }
+    const tags = checkNewTags([], input.Tags ?? [], services.quotas.tagsPerKey);
+
+    const keyId = randomUUID();
+    const arn = keyArn(region, accountId, keyId);
+    const material = await services.materials.create(arn, keySpec, now);
+    const key: KeyRecord = {
+      arn,
+      keyId,
+      accountId,
+      region,
+      description: input.Description ?? '',
+      keySpec,
+      keyUsage,
+      origin,
+      keyManager: 'CUSTOMER',
+      keyState: 'Enabled',
+      creationDate: now,
+      policy,
+      tags,
+      rotationEnabled: false,
+      currentMaterialId: material.materialId,
+      multiRegion: false,
+      version: 0,
+    };
+    const maxKeys = services.quotas.keysPerRegion;
+    const created = await services.storage.createKey(key, material, maxKeys);
+    if (created !== 'ok') throw keyQuotaExceeded(maxKeys, created.usage);
+    // The new key is the event's resource (ct-createkey).
+    caller.keyArns.push(arn);
+    return { KeyMetadata: keyMetadata(key) };
+  },
+});

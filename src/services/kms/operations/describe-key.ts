@@ -1,0 +1,12 @@
+import { keyMetadata } from '../metadata.js';
+import { defineOperation } from '../types.js';
+
+export const DescribeKey = defineOperation({
+  name: 'DescribeKey',
+  action: 'kms:DescribeKey',
+  readOnly: true,
+  key: { member: 'KeyId', aliases: true, crossAccount: true },
+  async run({ key }) {
+    return { KeyMetadata: keyMetadata(key) };
+  },
+});

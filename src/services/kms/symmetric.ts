@@ -1,0 +1,127 @@
+/**
+ * Symmetric encryption under a KMS key, shared by Encrypt, Decrypt, ReEncrypt and the data-key
+ * operations. Every failure to decrypt is the same InvalidCiphertextException (DESIGN: no oracle).
+ */
+import {
+  CiphertextError,
+  openSymmetric,
+  parseCiphertext,
+  sealSymmetric,
+  type ParsedCiphertext,
+} from '../../crypto/index.js';
+import { INVALID_CIPHERTEXT_MESSAGE, KmsError, type KeyRecord } from '../../domain/index.js';
+import { resolveKey } from './resolve.js';
+import type { Caller, Services } from './types.js';
+
+export const SYMMETRIC_DEFAULT = 'SYMMETRIC_DEFAULT';
+
+export const invalidCiphertext = (): KmsError => new KmsError('InvalidCiphertextException', INVALID_CIPHERTEXT_MESSAGE);
+
+/**
+ * The symmetric format is only ever sealed or opened with a SYMMETRIC_DEFAULT key's 32-byte
+ * material; any other key (an RSA key given to GenerateDataKey, say) is refused as AWS refuses it.
+ */
+function requireSymmetric(key: KeyRecord): void {
+  if (key.keySpec !== SYMMETRIC_DEFAULT) {
+    throw new KmsError(
+      'InvalidKeyUsageException',
+      `Algorithm ${SYMMETRIC_DEFAULT} is incompatible with key spec ${key.keySpec}.`,
+    );
+  }
+}
+
+export async function encryptUnderKey(
+  services: Services,
+  key: KeyRecord,
+  plaintext: Uint8Array,
+  encryptionContext: Record<string, string> | undefined,
+): Promise<Buffer> {
+  requireSymmetric(key);
+  // Strings with lone surrogates never get here: protocol/decode.ts refuses them.
+  const material = await services.materials.plaintext(key.arn, key.currentMaterialId);
+  if (!material) throw new Error(`current material of ${key.arn} is missing`);
+  return sealSymmetric({
+    keyArn: key.arn,
+    materialId: key.currentMaterialId,
+    material,
+    plaintext: Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength),
+    encryptionContext: encryptionContext ?? {},
+  });
+}
+
+/** Parses a ciphertext blob's header; any malformation is InvalidCiphertextException. */
+export function parseBlob(blob: Uint8Array | undefined): ParsedCiphertext {
+  if (!blob) throw invalidCiphertext();
+  try {
+    return parseCiphertext(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+  } catch (e) {
+    if (e instanceof CiphertextError) throw invalidCiphertext();
+    throw e;
+  }
+}
+
+function tryParseBlob(blob: Uint8Array | undefined): ParsedCiphertext | undefined {
+  try {
+    return parseBlob(blob);
+  } catch (e) {
+    if (e instanceof KmsError) return undefined;
+    throw e;
+  }
+}
+
+export async function decryptUnderKey(
+  services: Services,
+  key: KeyRecord,
+  parsed: ParsedCiphertext,
+  encryptionContext: Record<string, string> | undefined,
+): Promise<Buffer> {
+  requireSymmetric(key);
+  if (parsed.keyArn !== key.arn) throw invalidCiphertext();
+  const material = await services.materials.plaintext(key.arn, parsed.materialId);
+  if (!material) throw invalidCiphertext();
+  try {
+    return openSymmetric(parsed, material, encryptionContext ?? {});
+  } catch (e) {
+    if (e instanceof CiphertextError) throw invalidCiphertext();
+    throw e;
+  }
+}
+
+/** How Encrypt, Decrypt, ReEncrypt and the data-key operations accept their key. */
+export const ENCRYPTION_KEY_RULE = { aliases: true, crossAccount: true, usage: 'ENCRYPT_DECRYPT' } as const;
+
+/**
+ * The key a ciphertext names, for Decrypt and ReEncrypt: when the caller also names a key
+ * (`namedKeyId`), it must be that key (IncorrectKeyException otherwise). A ciphertext naming a key
+ * that is not in this region or does not exist cannot be decrypted.
+ */
+export async function ciphertextKeyArn(
+  blob: Uint8Array | undefined,
+  namedKeyId: string | undefined,
+  caller: Caller,
+  services: Services,
+): Promise<string> {
+  const parsed = tryParseBlob(blob);
+  if (!parsed) {
+    // Not Trent's symmetric format: an asymmetric (RSA-OAEP) ciphertext names no key, so the
+    // caller must (AWS: KeyId is required to decrypt with an asymmetric key). Without one the
+    // ciphertext cannot be decrypted; with one, the key's algorithm decides (and fails on garbage).
+    if (namedKeyId === undefined) throw invalidCiphertext();
+    return (await resolveKey(namedKeyId, ENCRYPTION_KEY_RULE, caller, services)).arn;
+  }
+  if (namedKeyId !== undefined) {
+    const named = await resolveKey(namedKeyId, ENCRYPTION_KEY_RULE, caller, services);
+    if (named.arn !== parsed.keyArn) {
+      throw new KmsError(
+        'IncorrectKeyException',
+        'The key ID in the request does not identify a CMK that can perform this operation.',
+      );
+    }
+  }
+  const [, , , arnRegion, accountId, resource] = parsed.keyArn.split(':');
+  if (arnRegion !== caller.region || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
+  const key = await services.storage.getKey(arnRegion, accountId, resource.slice(4));
+  // The exact ARN: a header whose ARN differs anywhere (say, the partition) names no key.
+  if (!key || key.arn !== parsed.keyArn) throw invalidCiphertext();
+  return key.arn;
+}

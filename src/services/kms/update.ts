@@ -1,0 +1,59 @@
+/**
+ * Compare-and-set writes of a key record. A write names the version it read; when another writer
+ * got there first, the write is retried against the freshest record (with the caller's checks run
+ * again), after a short randomized pause so racing writers spread out.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkKeyState, KmsError, type KeyRecord } from '../../domain/index.js';
+import type { Storage, WriteResult } from '../../storage/types.js';
+
+const MAX_ATTEMPTS = 50;
+
+export interface CasAttempt<T> {
+  result: WriteResult;
+  value: T;
+}
+
+/**
+ * Runs `attempt` on `key`, then on each fresher copy while its write conflicts; `recheck` vets
+ * every fresher copy (a key disabled meanwhile answers the operation's error).
+ */
+export async function retryOnConflict<T>(
+  storage: Storage,
+  key: KeyRecord,
+  attempt: (current: KeyRecord) => Promise<CasAttempt<T>>,
+  recheck: (fresh: KeyRecord) => void,
+): Promise<T> {
+  let current = key;
+  for (let n = 0; n < MAX_ATTEMPTS; n++) {
+    const { result, value } = await attempt(current);
+    if (result === 'ok') return value;
+    const fresh = await storage.getKey(key.region, key.accountId, key.keyId);
+    if (result === 'not-found' || !fresh) throw new KmsError('NotFoundException', `Key '${key.arn}' does not exist`);
+    recheck(fresh);
+    current = fresh;
+    await sleep(Math.random() * Math.min(n + 1, 10));
+  }
+  throw new KmsError(
+    'KMSInternalException',
+    'The request was rejected because an internal exception occurred. The request can be retried.',
+  );
+}
+
+/** Applies `change` to the freshest copy of the key and writes it. */
+export function updateKey(
+  storage: Storage,
+  operation: string,
+  key: KeyRecord,
+  change: (current: KeyRecord) => KeyRecord,
+): Promise<KeyRecord> {
+  return retryOnConflict(
+    storage,
+    key,
+    async (current) => {
+      const next = change(current);
+      return { result: await storage.updateKey(next), value: { ...next, version: next.version + 1 } };
+    },
+    (fresh) => checkKeyState(operation, fresh),
+  );
+}
