@@ -4,7 +4,13 @@
  * the account root under the default key policy, in the same server, interleaved rounds. The goal
  * is a throughput ratio of at least 0.90.
  */
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam';
 import type { Credentials } from './sigv4-client.js';
 import { SigV4JsonClient } from './sigv4-client.js';
 
@@ -99,9 +105,11 @@ export async function setUpAuthorization(port: number, root: Credentials): Promi
     const iam = new IAMClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: root });
     try {
       await iam.send(new CreateUserCommand({ UserName: USER }));
-      await iam.send(
-        new PutUserPolicyCommand({ UserName: USER, PolicyName: 'bench', PolicyDocument: identityPolicy(Arn) }),
+      // A managed policy: 10 statements with conditions are more than an inline user policy's 2,048 characters.
+      const managed = await iam.send(
+        new CreatePolicyCommand({ PolicyName: 'bench', PolicyDocument: identityPolicy(Arn) }),
       );
+      await iam.send(new AttachUserPolicyCommand({ UserName: USER, PolicyArn: managed.Policy!.Arn! }));
       const key = (await iam.send(new CreateAccessKeyCommand({ UserName: USER }))).AccessKey!;
       return {
         plainKeyId: plain.KeyMetadata.KeyId,

@@ -250,7 +250,9 @@ describe('roles and temporary credentials', () => {
     await expect(
       t
         .sts(ivan.credentials)
-        .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/encryptor`, RoleSessionName: 'ivan-session' })),
+        .send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/encryptor`, RoleSessionName: 'ivan-session' }),
+        ),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });

@@ -259,7 +259,12 @@ describe('/health (finding 18)', () => {
     const { registry, metrics } = createMetrics();
     const front = createHttpFront({
       handle: () =>
-        Promise.resolve({ status: 200, body: Buffer.from('{}'), contentType: 'application/x-amz-json-1.1', requestId: 'r' }),
+        Promise.resolve({
+          status: 200,
+          body: Buffer.from('{}'),
+          contentType: 'application/x-amz-json-1.1',
+          requestId: 'r',
+        }),
       registry,
       metrics,
       state: () => state,

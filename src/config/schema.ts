@@ -68,7 +68,7 @@ export const SETTINGS = {
     type: boolean,
     default: false,
     description:
-      'Accept any well-formed credentials without checking signatures; every caller is the account root (development only).',
+      'Accept any well-formed credentials without checking signatures; a caller whose access key Trent does not know is the account root, while IAM users and STS sessions Trent issued keep their identities and policies (development only).',
   }),
   devAllowRemote: setting({
     type: boolean,

@@ -3,7 +3,7 @@
  * Developer Guide, resource-limits.html). Every quota is a setting: the composition root merges
  * overrides into these defaults (`ServerOptions.quotas`, `trent serve --quota NAME=VALUE`).
  * Exceeding one answers LimitExceededException, except tags per key, which AWS answers with
- * TagException (operations/tags.ts).
+ * TagException (services/kms/tags.ts).
  */
 import { KmsError } from './errors.js';
 

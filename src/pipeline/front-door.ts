@@ -17,7 +17,7 @@ import {
 import { authenticate, DEFAULT_MAX_SKEW_MS, type CredentialLookup, type RawRequest } from '../auth/index.js';
 import { GLOBAL_SIGNING_REGIONS, KmsError, type Clock, type Principal, type RegionSet } from '../domain/index.js';
 import type { OperationName } from '../model/index.js';
-import type { AwsService, OperationFacts } from './service.js';
+import type { AwsService, EncodedError, OperationFacts } from './service.js';
 import type { Caller, Services } from './types.js';
 
 /** `--dev` fault injection, consulted after validation, before the operation runs. */
@@ -121,18 +121,17 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
     const requestId = randomUUID();
     const scope = scopeOf(req);
     const api = chooseService(opts.apis, req, scope.service);
-    const answer = (err: unknown, operation?: string): ApiResponse => {
-      const res = api.error(err, requestId);
-      return {
-        status: res.status,
-        body: res.body,
-        contentType: res.contentType,
-        requestId,
-        service: api.signingName,
-        operation,
-        errorCode: res.code,
-      };
-    };
+    const responseOf = (res: EncodedError, operation?: string): ApiResponse => ({
+      status: res.status,
+      body: res.body,
+      contentType: res.contentType,
+      requestId,
+      service: api.signingName,
+      operation,
+      errorCode: res.code,
+    });
+    const answer = (err: unknown, operation?: string): ApiResponse => responseOf(api.error(err, requestId), operation);
+
     if (opts.freeSpace && !(await opts.freeSpace.ok())) {
       // Writing nothing is the point: the refusal is counted in a metric, not in the trail.
       opts.auditMetrics?.refused();
@@ -192,15 +191,7 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
       const res = api.error(err, requestId);
       if (res.log) services.logger.error({ requestId, operation, err: res.log.error }, 'internal error');
       error = { code: res.code, message: err instanceof KmsError ? err.message : '' };
-      response = {
-        status: res.status,
-        body: res.body,
-        contentType: res.contentType,
-        requestId,
-        service: api.signingName,
-        operation,
-        errorCode: res.code,
-      };
+      response = responseOf(res, operation);
     }
 
     const readOnly = facts ? facts.readOnly : true;

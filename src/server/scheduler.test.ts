@@ -23,6 +23,7 @@ function stubServices() {
         return [];
       },
       eraseDeleted: async () => 'done',
+      deleteExpiredSessions: async () => 0,
       keysDueForRotation: async () => [],
     },
   } as unknown as Services;

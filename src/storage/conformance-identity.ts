@@ -430,5 +430,30 @@ export function describeIdentityConformance(name: string, open: () => Promise<St
         expect((await s.getAccessKey('AKIAROOTROOTROOTROOT'))?.status).toBe('Inactive');
       });
     });
+
+    describe('resetIdentities', () => {
+      it('deletes every IAM entity and user key, and keeps the root keys', async () => {
+        const u = user('u');
+        await s.createUser(u);
+        await s.createUserAccessKey('u', accessKey(u, 1));
+        await s.createGroup(group('g'));
+        await s.addUserToGroup(ACCOUNT, 'g', 'u');
+        await s.createRole(role('r'));
+        await s.putInlinePolicy({ entity: ref('role', 'r'), policyName: 'p', document: DOC });
+        await s.createPolicy(...policy('p'));
+        await s.attachPolicy(ref('user', 'u'), policyArn('p'));
+        await s.putAccessKey({ ...accessKey(u, 9), principalArn: `arn:aws:iam::${ACCOUNT}:root` });
+        await s.resetIdentities();
+        expect(await s.getUser(ACCOUNT, 'u')).toBeUndefined();
+        expect(await s.getGroup(ACCOUNT, 'g')).toBeUndefined();
+        expect(await s.getRole(ACCOUNT, 'r')).toBeUndefined();
+        expect(await s.getPolicy(policyArn('p'))).toBeUndefined();
+        expect(await s.getAccessKey(accessKey(u, 1).accessKeyId)).toBeUndefined();
+        expect(await s.getAccessKey(accessKey(u, 9).accessKeyId)).toBeDefined();
+        expect(await s.createUser(u)).toBe('ok');
+        expect(await s.listInlinePolicies(ref('user', 'u'))).toEqual([]);
+        expect(await s.listAttachedPolicies(ref('user', 'u'))).toEqual([]);
+      });
+    });
   });
 }

@@ -229,4 +229,11 @@ export interface IdentityStorage {
     userName: string | undefined,
     accessKeyId: string,
   ): Promise<'ok' | 'not-found'>;
+
+  /**
+   * `--dev` reset: deletes every IAM user, group, role, managed policy, inline policy, attachment
+   * and IAM user access key of every account, in one transaction. Accounts and the roots' access
+   * keys stay. The deleted secrets are pending erasure as after deleteKey.
+   */
+  resetIdentities(): Promise<void>;
 }

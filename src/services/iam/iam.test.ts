@@ -14,6 +14,11 @@ import {
   CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
+  GetLoginProfileCommand,
+  ListEntitiesForPolicyCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListMFADevicesCommand,
   DeleteGroupCommand,
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
@@ -438,5 +443,62 @@ describe('managed policies', () => {
     });
     const aws = await iam.send(new ListPoliciesCommand({ Scope: 'AWS' }));
     expect(aws.Policies?.map((p) => p.Arn)).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+  });
+});
+
+describe('what tools call around deletion', () => {
+  it('answers empty lists for credentials Trent does not keep, and who uses a policy', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'tidy' }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'tidy-role', AssumeRolePolicyDocument: trust(account) }));
+    expect((await iam.send(new ListMFADevicesCommand({ UserName: 'tidy' }))).MFADevices).toEqual([]);
+    expect(
+      (await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'tidy-role' }))).InstanceProfiles,
+    ).toEqual([]);
+    await fails(iam.send(new ListMFADevicesCommand({ UserName: 'untidy' })), 'NoSuchEntityException');
+    await fails(
+      iam.send(new GetLoginProfileCommand({ UserName: 'tidy' })),
+      'NoSuchEntityException',
+      'Login Profile for User tidy cannot be found.',
+    );
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'tidy' }))).AccessKey!;
+    const used = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.AccessKeyId }));
+    expect(used.UserName).toBe('tidy');
+    expect(used.AccessKeyLastUsed).toMatchObject({ ServiceName: 'N/A', Region: 'N/A' });
+    const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'tidy', PolicyArn: admin }));
+    const entities = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: admin }));
+    expect(entities.PolicyUsers?.map((u) => u.UserName)).toContain('tidy');
+  });
+});
+
+describe('policies decide at once', () => {
+  it("allows through a group's policy, and stops when the user leaves the group or the boundary says no", async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'member' }));
+    await iam.send(new CreateGroupCommand({ GroupName: 'listers' }));
+    await iam.send(
+      new PutGroupPolicyCommand({
+        GroupName: 'listers',
+        PolicyName: 'list',
+        PolicyDocument: doc([{ Effect: 'Allow', Action: 'iam:List*', Resource: '*' }]),
+      }),
+    );
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'member' }))).AccessKey!;
+    const as = t.iam({ accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! });
+    await fails(as.send(new ListRolesCommand({})), 'AccessDenied');
+    await iam.send(new AddUserToGroupCommand({ GroupName: 'listers', UserName: 'member' }));
+    await as.send(new ListRolesCommand({}));
+    const boundary = (
+      await iam.send(
+        new CreatePolicyCommand({
+          PolicyName: 'only-users',
+          PolicyDocument: doc([{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }]),
+        }),
+      )
+    ).Policy!.Arn!;
+    await iam.send(new PutUserPermissionsBoundaryCommand({ UserName: 'member', PermissionsBoundary: boundary }));
+    await fails(as.send(new ListRolesCommand({})), 'AccessDenied');
+    await as.send(new ListUsersCommand({}));
+    await iam.send(new RemoveUserFromGroupCommand({ GroupName: 'listers', UserName: 'member' }));
+    await fails(as.send(new ListUsersCommand({})), 'AccessDenied');
   });
 });

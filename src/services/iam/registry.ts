@@ -1,6 +1,7 @@
 /**
  * The IAM operations Trent offers, typed against the generated list of operation names; the
- * model's others (login profiles, MFA devices, instance profiles, ...) answer as not offered.
+ * model's others (password policies, SAML and OIDC providers, server certificates, ...) answer as
+ * not offered. Credentials Trent does not keep (MFA devices, SSH keys, ...) list as empty.
  */
 import type { iam } from '../../model/index.js';
 import type { ServiceOperation } from '../../pipeline/service.js';
@@ -28,8 +29,10 @@ import { deleteUserPolicy } from './operations/delete-user-policy.js';
 import { detachGroupPolicy } from './operations/detach-group-policy.js';
 import { detachRolePolicy } from './operations/detach-role-policy.js';
 import { detachUserPolicy } from './operations/detach-user-policy.js';
+import { getAccessKeyLastUsed } from './operations/get-access-key-last-used.js';
 import { getGroup } from './operations/get-group.js';
 import { getGroupPolicy } from './operations/get-group-policy.js';
+import { getLoginProfile } from './operations/get-login-profile.js';
 import { getPolicy } from './operations/get-policy.js';
 import { getPolicyVersion } from './operations/get-policy-version.js';
 import { getRole } from './operations/get-role.js';
@@ -40,14 +43,20 @@ import { listAccessKeys } from './operations/list-access-keys.js';
 import { listAttachedGroupPolicies } from './operations/list-attached-group-policies.js';
 import { listAttachedRolePolicies } from './operations/list-attached-role-policies.js';
 import { listAttachedUserPolicies } from './operations/list-attached-user-policies.js';
+import { listEntitiesForPolicy } from './operations/list-entities-for-policy.js';
 import { listGroupPolicies } from './operations/list-group-policies.js';
 import { listGroups } from './operations/list-groups.js';
 import { listGroupsForUser } from './operations/list-groups-for-user.js';
+import { listInstanceProfilesForRole } from './operations/list-instance-profiles-for-role.js';
+import { listMfaDevices } from './operations/list-mfa-devices.js';
 import { listPolicies } from './operations/list-policies.js';
 import { listPolicyVersions } from './operations/list-policy-versions.js';
 import { listRolePolicies } from './operations/list-role-policies.js';
 import { listRoleTags } from './operations/list-role-tags.js';
 import { listRoles } from './operations/list-roles.js';
+import { listServiceSpecificCredentials } from './operations/list-service-specific-credentials.js';
+import { listSigningCertificates } from './operations/list-signing-certificates.js';
+import { listSshPublicKeys } from './operations/list-ssh-public-keys.js';
 import { listUserPolicies } from './operations/list-user-policies.js';
 import { listUserTags } from './operations/list-user-tags.js';
 import { listUsers } from './operations/list-users.js';
@@ -92,8 +101,10 @@ export const IAM_OPERATIONS: Partial<Record<iam.OperationName, ServiceOperation<
   DetachGroupPolicy: detachGroupPolicy,
   DetachRolePolicy: detachRolePolicy,
   DetachUserPolicy: detachUserPolicy,
+  GetAccessKeyLastUsed: getAccessKeyLastUsed,
   GetGroup: getGroup,
   GetGroupPolicy: getGroupPolicy,
+  GetLoginProfile: getLoginProfile,
   GetPolicy: getPolicy,
   GetPolicyVersion: getPolicyVersion,
   GetRole: getRole,
@@ -104,14 +115,20 @@ export const IAM_OPERATIONS: Partial<Record<iam.OperationName, ServiceOperation<
   ListAttachedGroupPolicies: listAttachedGroupPolicies,
   ListAttachedRolePolicies: listAttachedRolePolicies,
   ListAttachedUserPolicies: listAttachedUserPolicies,
+  ListEntitiesForPolicy: listEntitiesForPolicy,
   ListGroupPolicies: listGroupPolicies,
   ListGroups: listGroups,
   ListGroupsForUser: listGroupsForUser,
+  ListInstanceProfilesForRole: listInstanceProfilesForRole,
+  ListMFADevices: listMfaDevices,
   ListPolicies: listPolicies,
   ListPolicyVersions: listPolicyVersions,
   ListRolePolicies: listRolePolicies,
   ListRoleTags: listRoleTags,
   ListRoles: listRoles,
+  ListServiceSpecificCredentials: listServiceSpecificCredentials,
+  ListSigningCertificates: listSigningCertificates,
+  ListSSHPublicKeys: listSshPublicKeys,
   ListUserPolicies: listUserPolicies,
   ListUserTags: listUserTags,
   ListUsers: listUsers,

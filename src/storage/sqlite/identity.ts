@@ -464,6 +464,13 @@ function prepare(db: Database.Database) {
     deleteUserKey: db.prepare<[{ account_id: string; user_key: string | null; access_key_id: string }]>(
       'DELETE FROM access_keys WHERE access_key_id = @access_key_id AND account_id = @account_id AND user_key IS @user_key',
     ),
+    /** Every IAM table, children first, and the users' access keys (the roots' stay). */
+    resetIdentities: () =>
+      db.exec(
+        `DELETE FROM access_keys WHERE user_key IS NOT NULL; DELETE FROM iam_group_members;
+         DELETE FROM iam_attachments; DELETE FROM iam_inline_policies; DELETE FROM iam_policy_versions;
+         DELETE FROM iam_policies; DELETE FROM iam_users; DELETE FROM iam_groups; DELETE FROM iam_roles;`,
+      ),
   };
 }
 
@@ -1027,6 +1034,11 @@ export class SqliteIdentity implements IdentityStorage {
     if (!deleted) return 'not-found';
     this.tx.erasurePending();
     return 'ok';
+  }
+
+  async resetIdentities(): Promise<void> {
+    this.tx.write(() => this.q.resetIdentities());
+    this.tx.erasurePending();
   }
 
   // Internals (called inside a transaction)

@@ -602,6 +602,7 @@ export class SqliteStorage implements Storage {
   readonly accessKeyUserName = this.identityMethod('accessKeyUserName');
   readonly updateAccessKeyStatus = this.identityMethod('updateAccessKeyStatus');
   readonly deleteUserAccessKey = this.identityMethod('deleteUserAccessKey');
+  readonly resetIdentities = this.identityMethod('resetIdentities');
 
   // @session-methods (STS sessions: src/storage/sqlite/sessions.ts)
   private sessionStatements: SqliteSessions | undefined;

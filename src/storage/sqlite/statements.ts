@@ -94,7 +94,9 @@ export function prepareStatements(db: Database.Database) {
     rememberRequest: db.prepare<[Buffer, number]>(
       'INSERT INTO seen_requests (digest, expires_at) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING',
     ),
-    seenRequestExpiry: db.prepare<[Buffer], { expires_at: number }>('SELECT expires_at FROM seen_requests WHERE digest = ?'),
+    seenRequestExpiry: db.prepare<[Buffer], { expires_at: number }>(
+      'SELECT expires_at FROM seen_requests WHERE digest = ?',
+    ),
     forgetRequest: db.prepare<[Buffer]>('DELETE FROM seen_requests WHERE digest = ?'),
     pruneSeenRequests: db.prepare<[number]>('DELETE FROM seen_requests WHERE expires_at <= ?'),
     listAccounts: db.prepare<[], AccountRow>('SELECT account_id, created_at FROM accounts ORDER BY account_id'),

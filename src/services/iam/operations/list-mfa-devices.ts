@@ -1,0 +1,4 @@
+/** ListMFADevices: Trent keeps no MFA devices. */
+import { emptyUserList } from '../absent-credentials.js';
+
+export const listMfaDevices = emptyUserList('ListMFADevices', 'MFADevices');
