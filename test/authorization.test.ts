@@ -10,6 +10,7 @@ import {
   CreateRoleCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
+  GetUserCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
   UpdateAccessKeyCommand,
@@ -192,6 +193,23 @@ describe('IAM users and the default key policy', () => {
     await kms.send(new DescribeKeyCommand({ KeyId: keyArn }));
     await t.iam().send(new DeleteAccessKeyCommand({ UserName: 'gina', AccessKeyId: gina.credentials.accessKeyId }));
     await expectKmsError(kms.send(new DescribeKeyCommand({ KeyId: keyArn })), 'UnrecognizedClientException');
+  });
+});
+
+describe('IAM actions by identity policies', () => {
+  it('authorizes on the entity ARN with its path, and denies what the policy does not name', async () => {
+    await t.iam().send(new CreateUserCommand({ UserName: 'pathed', Path: '/eng/' }));
+    const lee = await newUser('lee', [
+      { Effect: 'Allow', Action: 'iam:GetUser', Resource: `arn:aws:iam::${account}:user/eng/*` },
+    ]);
+    const iam = t.iam(lee.credentials);
+    const got = await iam.send(new GetUserCommand({ UserName: 'pathed' }));
+    expect(got.User?.Arn).toBe(`arn:aws:iam::${account}:user/eng/pathed`);
+    await expect(iam.send(new GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: `User: ${lee.arn} is not authorized to perform: iam:GetUser on resource: arn:aws:iam::${account}:user/alice because no identity-based policy allows the iam:GetUser action`,
+    });
+    await expect(iam.send(new CreateUserCommand({ UserName: 'nope' }))).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });
 

@@ -113,7 +113,7 @@ export function queryService(opts: QueryServiceOptions): AwsService {
         );
       }
       if (op.action) {
-        const resource = op.resource ? op.resource(input, caller) : '*';
+        const resource = op.resource ? await op.resource(input, caller, services) : '*';
         await authorize(
           caller,
           services,

@@ -71,7 +71,7 @@ export interface ServiceOperation<I = unknown, O = unknown> {
   action?: string | undefined;
   readOnly: boolean;
   /** The ARN the action is on (an identity policy's Resource); default `*`. */
-  resource?(input: I, caller: Caller): string;
+  resource?(input: I, caller: Caller, services: Services): string | Promise<string>;
   run(ctx: ServiceContext<I>): Promise<O>;
 }
 

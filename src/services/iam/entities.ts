@@ -30,19 +30,33 @@ export const refOf = (caller: Caller, kind: IamEntityKind, name: string): Entity
 /** The ARN an entity-level operation is authorized on. */
 export const entityResource =
   <K extends IamEntityKind>(kind: K) =>
-  (input: NamedBy<K>, caller: Caller): string =>
-    entityArn(caller, kind, nameIn(kind, input));
+  async (input: NamedBy<K>, caller: Caller, services: Services): Promise<string> => {
+    // The stored ARN carries the entity's path (user/eng/alice), which a policy's Resource may name.
+    const ref = refOf(caller, kind, nameIn(kind, input));
+    return (await findEntity(services, ref))?.arn ?? entityArn(caller, kind, ref.name);
+  };
+
+/** The user an operation names by an optional UserName, else the caller itself (IAM's rule). */
+export const userOrCallerResource = (
+  input: { UserName?: string | undefined },
+  caller: Caller,
+  services: Services,
+): Promise<string> | string =>
+  input.UserName === undefined
+    ? caller.principal.arn
+    : entityResource('user')({ UserName: input.UserName }, caller, services);
+
+/** The stored user, group or role `ref` names. */
+async function findEntity(services: Services, ref: EntityRef): Promise<{ arn: string } | undefined> {
+  const s = services.storage;
+  if (ref.kind === 'user') return s.getUser(ref.accountId, ref.name);
+  if (ref.kind === 'group') return s.getGroup(ref.accountId, ref.name);
+  return s.getRole(ref.accountId, ref.name);
+}
 
 /** Throws NoSuchEntity unless the entity exists. */
 export async function requireEntity(services: Services, ref: EntityRef): Promise<void> {
-  const s = services.storage;
-  const found =
-    ref.kind === 'user'
-      ? await s.getUser(ref.accountId, ref.name)
-      : ref.kind === 'group'
-        ? await s.getGroup(ref.accountId, ref.name)
-        : await s.getRole(ref.accountId, ref.name);
-  if (!found) throw IamErrors.noSuchEntity(ref.kind, ref.name);
+  if (!(await findEntity(services, ref))) throw IamErrors.noSuchEntity(ref.kind, ref.name);
 }
 
 /** Capitalised kind for operation names: PutUserPolicy, AttachRolePolicy, ... */

@@ -6,14 +6,14 @@
  */
 import { temporaryCredentialRefusal } from '../../auth/index.js';
 import { defineServiceOperation, type ServiceContext, type ServiceOperation } from '../../pipeline/service.js';
-import type { Caller } from '../../pipeline/types.js';
+import type { Caller, Services } from '../../pipeline/types.js';
 
 export interface IamOperationSpec<I, O> {
   name: string;
   /** iam:<Name> unless given. */
   action?: string;
   readOnly: boolean;
-  resource?(input: I, caller: Caller): string;
+  resource?(input: I, caller: Caller, services: Services): string | Promise<string>;
   run(ctx: ServiceContext<I>): Promise<O>;
 }
 

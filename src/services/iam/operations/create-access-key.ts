@@ -2,16 +2,16 @@
 import { IamErrors } from '../../../domain/index.js';
 import type { iam } from '../../../model/index.js';
 import { newAccessKey } from '../access-keys.js';
-import { entityArn, iamQuotas } from '../context.js';
+import { iamQuotas } from '../context.js';
 import { implicitUserName, requireUser } from '../lookup.js';
+import { userOrCallerResource } from '../entities.js';
 import { defineIamOperation } from '../operation.js';
 import { expectCreated } from '../results.js';
 
 export const createAccessKey = defineIamOperation<iam.CreateAccessKeyRequest, iam.CreateAccessKeyResponse>({
   name: 'CreateAccessKey',
   readOnly: false,
-  resource: (input, caller) =>
-    input.UserName === undefined ? caller.principal.arn : entityArn(caller, 'user', input.UserName),
+  resource: userOrCallerResource,
   async run({ input, caller, services, now }) {
     const userName = implicitUserName(caller, input.UserName);
     const user = userName === undefined ? undefined : await requireUser(services, caller, userName);

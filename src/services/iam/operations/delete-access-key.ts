@@ -1,15 +1,15 @@
 /** DeleteAccessKey: the key stops authenticating at once; its wrapped secret is erased. */
 import { IamErrors } from '../../../domain/index.js';
 import type { iam } from '../../../model/index.js';
-import { accountOf, entityArn } from '../context.js';
+import { accountOf } from '../context.js';
 import { implicitUserName } from '../lookup.js';
+import { userOrCallerResource } from '../entities.js';
 import { defineIamOperation } from '../operation.js';
 
 export const deleteAccessKey = defineIamOperation<iam.DeleteAccessKeyRequest, Record<string, never>>({
   name: 'DeleteAccessKey',
   readOnly: false,
-  resource: (input, caller) =>
-    input.UserName === undefined ? caller.principal.arn : entityArn(caller, 'user', input.UserName),
+  resource: userOrCallerResource,
   async run({ input, caller, services }) {
     const userName = implicitUserName(caller, input.UserName);
     const result = await services.storage.deleteUserAccessKey(accountOf(caller), userName, input.AccessKeyId);

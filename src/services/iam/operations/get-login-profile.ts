@@ -1,15 +1,14 @@
 /** GetLoginProfile: Trent keeps no console passwords, so every user answers NoSuchEntity. */
 import { KmsError } from '../../../domain/index.js';
 import type { iam } from '../../../model/index.js';
-import { entityArn } from '../context.js';
 import { implicitUserName, requireUser } from '../lookup.js';
+import { userOrCallerResource } from '../entities.js';
 import { defineIamOperation } from '../operation.js';
 
 export const getLoginProfile = defineIamOperation<iam.GetLoginProfileRequest, iam.GetLoginProfileResponse>({
   name: 'GetLoginProfile',
   readOnly: true,
-  resource: (input, caller) =>
-    input.UserName === undefined ? caller.principal.arn : entityArn(caller, 'user', input.UserName),
+  resource: userOrCallerResource,
   async run({ input, caller, services }) {
     const userName = implicitUserName(caller, input.UserName);
     const user = userName === undefined ? undefined : await requireUser(services, caller, userName);

@@ -1,16 +1,16 @@
 /** GetUser: the user named, or without UserName the caller (the root as IAM shows it). */
 import { accountRootArn } from '../../../domain/index.js';
 import type { iam } from '../../../model/index.js';
-import { accountOf, entityArn } from '../context.js';
+import { accountOf } from '../context.js';
 import { implicitUserName, requireUser } from '../lookup.js';
+import { userOrCallerResource } from '../entities.js';
 import { defineIamOperation } from '../operation.js';
 import { userView } from '../views.js';
 
 export const getUser = defineIamOperation<iam.GetUserRequest, iam.GetUserResponse>({
   name: 'GetUser',
   readOnly: true,
-  resource: (input, caller) =>
-    input.UserName === undefined ? caller.principal.arn : entityArn(caller, 'user', input.UserName),
+  resource: userOrCallerResource,
   async run({ input, caller, services }) {
     const userName = implicitUserName(caller, input.UserName);
     if (userName === undefined) {

@@ -1,8 +1,9 @@
 /** ListAccessKeys: the user's keys (never their secrets), or the root's without UserName. */
 import { IamErrors } from '../../../domain/index.js';
 import type { iam } from '../../../model/index.js';
-import { accountOf, entityArn } from '../context.js';
+import { accountOf } from '../context.js';
 import { implicitUserName } from '../lookup.js';
+import { userOrCallerResource } from '../entities.js';
 import { defineIamOperation } from '../operation.js';
 import { pageOf } from '../paging.js';
 import { accessKeyMetadataView } from '../views.js';
@@ -10,8 +11,7 @@ import { accessKeyMetadataView } from '../views.js';
 export const listAccessKeys = defineIamOperation<iam.ListAccessKeysRequest, iam.ListAccessKeysResponse>({
   name: 'ListAccessKeys',
   readOnly: true,
-  resource: (input, caller) =>
-    input.UserName === undefined ? caller.principal.arn : entityArn(caller, 'user', input.UserName),
+  resource: userOrCallerResource,
   async run({ input, caller, services }) {
     const userName = implicitUserName(caller, input.UserName);
     const keys = await services.storage.listUserAccessKeys(accountOf(caller), userName);

@@ -1,15 +1,15 @@
 /** UpdateAccessKey: Active or Inactive; an Inactive key stops authenticating at once (changed()). */
 import { IamErrors, KmsError } from '../../../domain/index.js';
 import type { iam } from '../../../model/index.js';
-import { accountOf, entityArn } from '../context.js';
+import { accountOf } from '../context.js';
 import { implicitUserName } from '../lookup.js';
+import { userOrCallerResource } from '../entities.js';
 import { defineIamOperation } from '../operation.js';
 
 export const updateAccessKey = defineIamOperation<iam.UpdateAccessKeyRequest, Record<string, never>>({
   name: 'UpdateAccessKey',
   readOnly: false,
-  resource: (input, caller) =>
-    input.UserName === undefined ? caller.principal.arn : entityArn(caller, 'user', input.UserName),
+  resource: userOrCallerResource,
   async run({ input, caller, services }) {
     if (input.Status === 'Expired') throw new KmsError('InvalidInput', 'Invalid status: Expired');
     const userName = implicitUserName(caller, input.UserName);
