@@ -16,8 +16,10 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import {
+  CreateAliasCommand,
   CreateGrantCommand,
   CreateKeyCommand,
+  DeleteAliasCommand,
   DecryptCommand,
   DescribeKeyCommand,
   EncryptCommand,
@@ -134,6 +136,43 @@ describe('IAM users and the default key policy', () => {
       kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: bytes('x') })),
       'AccessDeniedException',
     );
+  });
+
+  it('evaluates kms:ResourceAliases from the aliases the key has now', async () => {
+    const mia = await newUser('mia', [
+      {
+        Effect: 'Allow',
+        Action: 'kms:Encrypt',
+        Resource: '*',
+        Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/finance' } },
+      },
+    ]);
+    const key = (await root.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const kms = kmsAs(mia.credentials);
+    await expectKmsError(kms.send(new EncryptCommand({ KeyId: key, Plaintext: bytes('x') })), 'AccessDeniedException');
+    await root.send(new CreateAliasCommand({ AliasName: 'alias/finance', TargetKeyId: key }));
+    await kms.send(new EncryptCommand({ KeyId: key, Plaintext: bytes('x') }));
+  });
+
+  it('authorizes alias operations on the alias ARN as well as on the key', async () => {
+    const key = (await root.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const aliasArn = `arn:aws:kms:us-east-1:${account}:alias/ops-team`;
+    const nina = await newUser('nina', [{ Effect: 'Allow', Action: 'kms:CreateAlias', Resource: key }]);
+    await expectKmsError(
+      kmsAs(nina.credentials).send(new CreateAliasCommand({ AliasName: 'alias/ops-team', TargetKeyId: key })),
+      'AccessDeniedException',
+      denied(
+        nina.arn,
+        'kms:CreateAlias',
+        aliasArn,
+        'because no identity-based policy allows the kms:CreateAlias action',
+      ),
+    );
+    const omar = await newUser('omar', [
+      { Effect: 'Allow', Action: ['kms:CreateAlias', 'kms:DeleteAlias'], Resource: [key, aliasArn] },
+    ]);
+    await kmsAs(omar.credentials).send(new CreateAliasCommand({ AliasName: 'alias/ops-team', TargetKeyId: key }));
+    await kmsAs(omar.credentials).send(new DeleteAliasCommand({ AliasName: 'alias/ops-team' }));
   });
 
   it('lets an explicit deny in the key policy win over an identity-policy allow', async () => {

@@ -46,6 +46,8 @@ export interface CompiledPolicy {
   readonly document: AnyPolicyDocument;
   readonly statements: readonly CompiledStatement[];
   readonly hasDeny: boolean;
+  /** Every condition key the policy's statements test, lowercased (a caller may skip costly keys no policy reads). */
+  readonly conditionKeys: ReadonlySet<string>;
 }
 
 const ROOT_ARN = /^arn:[^:]+:iam::(\d{12}):root$/;
@@ -65,6 +67,7 @@ export function compilePolicy(text: string, label = 'policy'): CompiledPolicy {
     document,
     statements,
     hasDeny: statements.some((s) => s.effect === 'Deny'),
+    conditionKeys: new Set(document.statements.flatMap((s) => s.conditions.map((c) => c.key.toLowerCase()))),
   };
 }
 

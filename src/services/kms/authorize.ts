@@ -79,15 +79,40 @@ function contextFor(a: KmsAccess, key?: KeyRecord) {
   return context;
 }
 
+/** kms:ResourceAliases is read only for a caller whose policies test it: it costs a read of the key's aliases. */
+const RESOURCE_ALIASES = 'kms:resourcealiases';
+const MAX_ALIASES_READ = 100;
+
+async function resourceAliasesFor(a: KmsAccess, key: KeyRecord): Promise<string[] | undefined> {
+  const p = await a.services.identity.policiesFor(a.caller.principal);
+  const tested = [
+    ...p.identityPolicies,
+    ...p.sessionPolicies,
+    ...(p.permissionsBoundary ? [p.permissionsBoundary] : []),
+  ];
+  if (!tested.some((policy) => policy.conditionKeys.has(RESOURCE_ALIASES))) return undefined;
+  const { aliases } = await a.services.storage.listAliases(
+    key.region,
+    key.accountId,
+    MAX_ALIASES_READ,
+    undefined,
+    key.keyId,
+  );
+  return aliases.map((alias) => alias.aliasName);
+}
+
 /** A key-level action on `key`: key policy, identity policies, then grants. */
 export async function authorizeKey(a: KmsAccess, key: KeyRecord): Promise<void> {
   const { caller, services, action } = a;
+  const context = contextFor(a, key);
+  const aliases = await resourceAliasesFor(a, key);
+  if (aliases) context.set(RESOURCE_ALIASES, aliases);
   const decision = await decide(caller, services, {
     action,
     resource: key.arn,
     resourceAccountId: key.accountId,
     resourcePolicy: keyPolicyOf(key),
-    context: contextFor(a, key),
+    context,
     mode: 'kms-key',
   });
   if (decision.decision === 'Allow') return;
@@ -96,6 +121,17 @@ export async function authorizeKey(a: KmsAccess, key: KeyRecord): Promise<void> 
     if (grant) return;
   }
   throw accessDenied(ACCESS_DENIED, caller, action, key.arn, decision);
+}
+
+/** An action on an alias: identity policies alone, on the alias ARN (the account root may). */
+export async function authorizeAlias(a: KmsAccess, aliasArn: string): Promise<void> {
+  const decision = await decide(a.caller, a.services, {
+    action: a.action,
+    resource: aliasArn,
+    context: contextFor(a),
+    mode: 'identity-only',
+  });
+  if (decision.decision !== 'Allow') throw accessDenied(ACCESS_DENIED, a.caller, a.action, aliasArn, decision);
 }
 
 /** An account-level action (no key): identity policies alone, on resource `*`. */

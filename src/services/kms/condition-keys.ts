@@ -14,8 +14,6 @@ export interface KmsConditionSource {
   key?: KeyRecord | undefined;
   /** The alias the request named the key by (kms:RequestAlias). */
   requestAlias?: string | undefined;
-  /** Names of the key's aliases (kms:ResourceAliases), when known. */
-  resourceAliases?: readonly string[] | undefined;
   /** The encryption context the action is asked under (kms:EncryptionContext:*). */
   encryptionContext?: Readonly<Record<string, string>> | undefined;
   /** The caller's account (kms:CallerAccount). */
@@ -71,7 +69,6 @@ const ROWS: ReadonlyArray<readonly [string, Row]> = [
   ],
   // Trent has no AWS services that create grants on a caller's behalf.
   ['kms:grantisforawsresource', (s) => (s.operation === 'CreateGrant' ? 'false' : undefined)],
-  ['kms:resourcealiases', (s) => s.resourceAliases],
 ];
 
 /**

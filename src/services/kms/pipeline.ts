@@ -2,9 +2,9 @@
  * The shared operation pipeline: resolve the key, check its state and usage, authorize, honour
  * DryRun, then run the operation. Every operation goes through here; none repeats these checks.
  */
-import { checkKeyState, KmsError, type KeyRecord } from '../../domain/index.js';
+import { aliasArn, checkKeyState, KmsError, type KeyRecord } from '../../domain/index.js';
 import type { OperationInput, OperationName, OperationOutput } from '../../model/index.js';
-import { authorizeAccount, authorizeKey } from './authorize.js';
+import { authorizeAccount, authorizeAlias, authorizeKey } from './authorize.js';
 import { checkGrantTokens } from './grants.js';
 import { aliasNamed, resolveKey } from './resolve.js';
 import type { Caller, KeyRule, KeylessContext, Operation, OperationContext, Services } from './types.js';
@@ -46,6 +46,10 @@ export async function execute<O extends OperationName>(
   // A token Trent did not issue is refused whether or not a grant is consulted.
   checkGrantTokens((input as { GrantTokens?: string[] }).GrantTokens);
   let key: KeyRecord | undefined;
+  if (op.alias) {
+    const alias = aliasArn(caller.region, caller.principal.accountId, String(access.input[op.alias]));
+    await authorizeAlias({ ...access, action: op.action }, alias);
+  }
   if (!op.key) await authorizeAccount({ ...access, action: op.action });
   if (op.key) {
     const identifier = 'member' in op.key ? (input as Record<string, unknown>)[op.key.member] : await op.key.from(base);

@@ -38,6 +38,12 @@ export interface Operation<O extends OperationName> {
    * reads it from the ciphertext). Absent for operations without a key (CreateKey, ListKeys...).
    */
   key?: (KeyRule & { member: string }) | (KeyRule & { from: (ctx: KeylessContext<O>) => Promise<string> });
+  /**
+   * The input member naming an alias the operation creates, moves or deletes: the caller's identity
+   * policies must allow the action on the alias ARN too (KMS Developer Guide, "Controlling access
+   * to aliases": the alias and the key are both resources of CreateAlias, UpdateAlias, DeleteAlias).
+   */
+  alias?: 'AliasName';
   /** The operation honours DryRun. */
   dryRun?: boolean;
   /**

@@ -5,6 +5,7 @@ export const CreateAlias = defineOperation({
   name: 'CreateAlias',
   action: 'kms:CreateAlias',
   readOnly: false,
+  alias: 'AliasName',
   key: { member: 'TargetKeyId', aliases: false, crossAccount: false },
   async run({ input, key, caller, services, now }) {
     checkAliasName(input.AliasName);

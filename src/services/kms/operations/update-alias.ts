@@ -6,6 +6,7 @@ export const UpdateAlias = defineOperation({
   name: 'UpdateAlias',
   action: 'kms:UpdateAlias',
   readOnly: false,
+  alias: 'AliasName',
   key: { member: 'TargetKeyId', aliases: false, crossAccount: false },
   async run({ input, key, caller, services, now }) {
     checkAliasName(input.AliasName);
