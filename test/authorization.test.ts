@@ -302,6 +302,52 @@ describe('roles and temporary credentials', () => {
     );
   });
 
+  it('limits a session by managed policies given as session policies (PolicyArns)', async () => {
+    const pat = await newUser('pat');
+    await t.iam().send(
+      new CreateRoleCommand({
+        RoleName: 'broad',
+        AssumeRolePolicyDocument: policy([{ Effect: 'Allow', Principal: { AWS: pat.arn }, Action: 'sts:AssumeRole' }]),
+      }),
+    );
+    await t.iam().send(
+      new PutRolePolicyCommand({
+        RoleName: 'broad',
+        PolicyName: 'all-kms',
+        PolicyDocument: policy([{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }]),
+      }),
+    );
+    const describeOnly = await t.iam().send(
+      new CreatePolicyCommand({
+        PolicyName: 'describe-only',
+        PolicyDocument: policy([{ Effect: 'Allow', Action: 'kms:DescribeKey', Resource: '*' }]),
+      }),
+    );
+    const assumed = await t.sts(pat.credentials).send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${account}:role/broad`,
+        RoleSessionName: 'narrow',
+        PolicyArns: [{ arn: describeOnly.Policy!.Arn! }],
+      }),
+    );
+    const session = kmsAs({
+      accessKeyId: assumed.Credentials!.AccessKeyId!,
+      secretAccessKey: assumed.Credentials!.SecretAccessKey!,
+      sessionToken: assumed.Credentials!.SessionToken!,
+    });
+    await session.send(new DescribeKeyCommand({ KeyId: keyArn }));
+    await expectKmsError(
+      session.send(new EncryptCommand({ KeyId: keyArn, Plaintext: bytes('x') })),
+      'AccessDeniedException',
+      denied(
+        `arn:aws:sts::${account}:assumed-role/broad/narrow`,
+        'kms:Encrypt',
+        keyArn,
+        'because no session policy allows the kms:Encrypt action',
+      ),
+    );
+  });
+
   it('refuses AssumeRole to a user the trust policy does not name', async () => {
     const ivan = await newUser('ivan', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
     await expect(

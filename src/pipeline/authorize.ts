@@ -8,11 +8,11 @@ import {
   accessDeniedMessage,
   evaluateAccess,
   type CompiledPolicy,
-  type ConditionValue,
+  type ConditionContext,
   type Decision,
 } from '../policy/index.js';
 import { principalFacts } from './context.js';
-import type { Caller, Services } from './types.js';
+import type { Caller, PrincipalPolicies, Services } from './types.js';
 
 export type AuthorizationMode = 'kms-key' | 'identity-only' | 'trust';
 
@@ -24,13 +24,28 @@ export interface AccessQuestion {
   resourceAccountId?: string | undefined;
   /** The resource's own policy (a key policy, a role's trust policy). */
   resourcePolicy?: CompiledPolicy | undefined;
-  context: ReadonlyMap<string, ConditionValue>;
+  context: ConditionContext;
   mode: AuthorizationMode;
 }
 
-/** The evaluator's decision for the caller. */
-export async function decide(caller: Caller, services: Services, q: AccessQuestion): Promise<Decision> {
-  const policies = await services.identity.policiesFor(caller.principal);
+/** An account root's long-term credentials carry no identity, session or boundary policy. */
+const NO_POLICIES: PrincipalPolicies = Object.freeze({ identityPolicies: [], sessionPolicies: [] });
+
+/** The caller's identity, boundary and session policies (cached by services.identity). */
+export function policiesOf(caller: Caller, services: Services): PrincipalPolicies | Promise<PrincipalPolicies> {
+  const { principal } = caller;
+  // Not a permission: only a shortcut past the cache for the caller that has none.
+  return principal.type === 'Root' && !principal.session ? NO_POLICIES : services.identity.policiesFor(principal);
+}
+
+/** The evaluator's decision for the caller; `known` when the caller's policies are at hand already. */
+export async function decide(
+  caller: Caller,
+  services: Services,
+  q: AccessQuestion,
+  known?: PrincipalPolicies,
+): Promise<Decision> {
+  const policies = known ?? (await policiesOf(caller, services));
   return evaluateAccess(
     {
       resourcePolicy: q.resourcePolicy,

@@ -1,11 +1,47 @@
 /**
- * The global condition keys of a request (IAM User Guide, "AWS global condition context keys")
- * and the caller as the evaluator sees it. Every service starts its request context here and adds
- * its own keys (KMS: services/kms/condition-keys.ts).
+ * The condition keys of a request (IAM User Guide, "AWS global condition context keys") and the
+ * caller as the evaluator sees it. A request context computes a key only when a policy asks for
+ * it: most decisions (the default key policy) read none, and a request should not pay for the
+ * dozens of keys it could be asked. Every service starts from the global keys here and adds a
+ * source of its own (KMS: services/kms/condition-keys.ts).
  */
 import type { Principal, Tag } from '../domain/index.js';
-import type { ConditionValue, PrincipalFacts } from '../policy/index.js';
+import type { ConditionContext, ConditionValue, PrincipalFacts } from '../policy/index.js';
 import type { Caller } from './types.js';
+
+/** Answers one lowercased condition key, or undefined when the request does not have it. */
+export type ConditionSource = (key: string) => ConditionValue | undefined;
+
+/** Keys answered by `sources` in order, with values `set` explicitly taking precedence. */
+export class RequestContext implements ConditionContext {
+  private readonly values = new Map<string, ConditionValue>();
+  private readonly sources: ConditionSource[];
+
+  constructor(...sources: ConditionSource[]) {
+    this.sources = sources;
+  }
+
+  /** Adds a source consulted after those given before. */
+  add(source: ConditionSource): this {
+    this.sources.push(source);
+    return this;
+  }
+
+  set(key: string, value: ConditionValue): this {
+    this.values.set(key, value);
+    return this;
+  }
+
+  get(key: string): ConditionValue | undefined {
+    const set = this.values.get(key);
+    if (set !== undefined) return set;
+    for (const source of this.sources) {
+      const value = source(key);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+}
 
 /** aws:PrincipalType: Account for root, User, AssumedRole. */
 const PRINCIPAL_TYPE: Readonly<Record<Principal['type'], string>> = {
@@ -29,34 +65,56 @@ export interface RequestTags {
   resourceTags?: readonly Tag[] | undefined;
 }
 
-/** The global condition keys, by lowercased name. */
-export function globalConditionKeys(caller: Caller, tags: RequestTags = {}): Map<string, ConditionValue> {
-  const { principal } = caller;
-  const context = new Map<string, ConditionValue>();
-  context.set('aws:principalarn', principal.role?.arn ?? principal.arn);
-  context.set('aws:principalaccount', principal.accountId);
-  context.set('aws:principaltype', PRINCIPAL_TYPE[principal.type]);
-  context.set('aws:userid', principal.principalId ?? principal.accountId);
-  if (principal.userName !== undefined) context.set('aws:username', principal.userName);
-  context.set('aws:sourceip', caller.sourceIp);
-  context.set('aws:currenttime', caller.time.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-  context.set('aws:epochtime', String(Math.floor(caller.time.getTime() / 1000)));
-  context.set('aws:securetransport', String(caller.secure));
-  context.set('aws:requestedregion', caller.region);
-  context.set('aws:viaawsservice', 'false');
-  context.set('aws:principalisawsservice', 'false');
+/** ISO 8601 to the second, as IAM writes times. */
+const isoSeconds = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+type GlobalRow = (caller: Caller, tags: RequestTags) => ConditionValue | undefined;
+
+/** The global keys, by lowercased name. */
+const GLOBAL_KEYS: ReadonlyMap<string, GlobalRow> = new Map<string, GlobalRow>([
+  ['aws:principalarn', ({ principal }) => principal.role?.arn ?? principal.arn],
+  ['aws:principalaccount', ({ principal }) => principal.accountId],
+  ['aws:principaltype', ({ principal }) => PRINCIPAL_TYPE[principal.type]],
+  ['aws:userid', ({ principal }) => principal.principalId ?? principal.accountId],
+  ['aws:username', ({ principal }) => principal.userName],
+  ['aws:sourceip', (caller) => caller.sourceIp],
+  ['aws:currenttime', (caller) => isoSeconds(caller.time)],
+  ['aws:epochtime', (caller) => String(Math.floor(caller.time.getTime() / 1000))],
+  ['aws:securetransport', (caller) => String(caller.secure)],
+  ['aws:requestedregion', (caller) => caller.region],
+  ['aws:viaawsservice', () => 'false'],
+  ['aws:principalisawsservice', () => 'false'],
   // Present only for temporary credentials (IAM User Guide, aws:MultiFactorAuthPresent).
-  if (principal.session) {
-    context.set('aws:multifactorauthpresent', String(principal.session.mfaAuthenticated));
-    context.set('aws:tokenissuetime', principal.session.issuedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-    if (principal.session.sourceIdentity !== undefined) {
-      context.set('aws:sourceidentity', principal.session.sourceIdentity);
-    }
-  }
-  for (const [k, v] of Object.entries(principal.tags ?? {})) context.set(`aws:principaltag/${k.toLowerCase()}`, v);
-  for (const tag of tags.resourceTags ?? []) context.set(`aws:resourcetag/${tag.TagKey.toLowerCase()}`, tag.TagValue);
-  for (const tag of tags.requestTags ?? []) context.set(`aws:requesttag/${tag.TagKey.toLowerCase()}`, tag.TagValue);
-  const tagKeys = [...(tags.requestTags ?? []).map((t) => t.TagKey), ...(tags.tagKeys ?? [])];
-  if (tags.requestTags !== undefined || tags.tagKeys !== undefined) context.set('aws:tagkeys', tagKeys);
-  return context;
+  ['aws:multifactorauthpresent', ({ principal }) => principal.session && String(principal.session.mfaAuthenticated)],
+  ['aws:tokenissuetime', ({ principal }) => principal.session && isoSeconds(principal.session.issuedAt)],
+  ['aws:sourceidentity', ({ principal }) => principal.session?.sourceIdentity],
+  [
+    'aws:tagkeys',
+    (_, tags) =>
+      tags.requestTags !== undefined || tags.tagKeys !== undefined
+        ? [...(tags.requestTags ?? []).map((t) => t.TagKey), ...(tags.tagKeys ?? [])]
+        : undefined,
+  ],
+]);
+
+/** The value of the tag whose key equals `lowerKey` without regard to case (tag condition keys fold). */
+function tagValue(tags: readonly Tag[] | undefined, lowerKey: string): string | undefined {
+  return tags?.find((t) => t.TagKey.toLowerCase() === lowerKey)?.TagValue;
+}
+
+function principalTag(principal: Principal, lowerKey: string): string | undefined {
+  for (const [k, v] of Object.entries(principal.tags ?? {})) if (k.toLowerCase() === lowerKey) return v;
+  return undefined;
+}
+
+/** The global condition keys of the caller's request, computed when asked. */
+export function globalConditionKeys(caller: Caller, tags: RequestTags = {}): RequestContext {
+  return new RequestContext((key) => {
+    const row = GLOBAL_KEYS.get(key);
+    if (row) return row(caller, tags);
+    if (key.startsWith('aws:principaltag/')) return principalTag(caller.principal, key.slice(17));
+    if (key.startsWith('aws:resourcetag/')) return tagValue(tags.resourceTags, key.slice(16));
+    if (key.startsWith('aws:requesttag/')) return tagValue(tags.requestTags, key.slice(15));
+    return undefined;
+  });
 }

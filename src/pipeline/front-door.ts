@@ -11,6 +11,7 @@ import {
   buildAuditEvent,
   type AuditEvent,
   type AuditIdentity,
+  type AuditSource,
   type AuditSink,
   type AuthFailureLimiter,
 } from '../audit/index.js';
@@ -86,17 +87,53 @@ const header = (req: RawRequest, name: string): string | undefined => {
 };
 
 /** Region and service named in the Authorization header's scope, before authentication. */
+const SCOPE_PART = /^[a-z0-9-]{1,64}$/;
 const scopeOf = (req: RawRequest): { region: string; service: string } => {
-  const m = /Credential=[^/,]*\/\d{8}\/([a-z0-9-]{1,64})\/([a-z0-9-]{1,64})\//.exec(header(req, 'authorization') ?? '');
-  return { region: m?.[1] ?? '', service: m?.[2] ?? '' };
+  const authorization = header(req, 'authorization') ?? '';
+  const at = authorization.indexOf('Credential=');
+  if (at < 0) return { region: '', service: '' };
+  const end = authorization.indexOf(',', at);
+  // Credential=<key>/<date>/<region>/<service>/aws4_request
+  const [, , region = '', service = ''] = authorization.slice(at + 11, end < 0 ? undefined : end).split('/', 4);
+  return { region: SCOPE_PART.test(region) ? region : '', service: SCOPE_PART.test(service) ? service : '' };
 };
 
 /**
- * The service a request is for: the one its credential scope names, else the first whose protocol
- * it speaks (so a request that fails authentication is answered in its own protocol), else KMS.
+ * The service a request is for: the one whose protocol it speaks (so a request that fails
+ * authentication is answered in its own protocol); where several speak it (IAM and STS both speak
+ * AWS Query), the one its credential scope names; else the first (KMS). A scope naming another
+ * service than the protocol's fails authentication, as at AWS's endpoint of that service.
  */
-function chooseService(apis: readonly AwsService[], req: RawRequest, scopeService: string): AwsService {
-  return apis.find((api) => api.signingName === scopeService) ?? apis.find((api) => api.speaks(req)) ?? apis[0]!;
+function chooseService(apis: readonly AwsService[], req: RawRequest): AwsService {
+  let only: AwsService | undefined;
+  let several = false;
+  for (const api of apis) {
+    if (!api.speaks(req)) continue;
+    if (only) several = true;
+    else only = api;
+  }
+  if (!only) return apis[0]!;
+  if (!several) return only;
+  const { service } = scopeOf(req);
+  return apis.find((api) => api.signingName === service && api.speaks(req)) ?? only;
+}
+
+/** Each operation's audit source, made once (a request should not build what never changes). */
+const AUDIT_SOURCES = new WeakMap<OperationFacts, AuditSource>();
+
+function auditSourceOf(api: AwsService, facts: OperationFacts | undefined): AuditSource {
+  if (!facts) return { eventSource: api.eventSource, schema: api.schema };
+  let source = AUDIT_SOURCES.get(facts);
+  if (!source) {
+    source = {
+      eventSource: api.eventSource,
+      schema: api.schema,
+      inputShape: facts.inputShape,
+      outputShape: facts.outputShape,
+    };
+    AUDIT_SOURCES.set(facts, source);
+  }
+  return source;
 }
 
 /**
@@ -119,8 +156,7 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
   };
   return async (req, meta) => {
     const requestId = randomUUID();
-    const scope = scopeOf(req);
-    const api = chooseService(opts.apis, req, scope.service);
+    const api = chooseService(opts.apis, req);
     const responseOf = (res: EncodedError, operation?: string): ApiResponse => ({
       status: res.status,
       body: res.body,
@@ -199,15 +235,10 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
       facts?.auditDefaults && input !== undefined ? { ...facts.auditDefaults(input), ...(input as object) } : input;
     const event = buildAuditEvent({
       operation,
-      source: {
-        eventSource: api.eventSource,
-        schema: api.schema,
-        inputShape: facts?.inputShape,
-        outputShape: facts?.outputShape,
-      },
+      source: auditSourceOf(api, facts),
       requestId,
       time,
-      region: caller?.region ?? scope.region,
+      region: caller?.region ?? scopeOf(req).region,
       sourceIp: meta.sourceIp,
       userAgent: header(req, 'user-agent') ?? '',
       identity,

@@ -70,24 +70,39 @@ export function createIdentityResolver(
     return compiled;
   }
 
-  function sessionPolicies(principal: Principal): CompiledPolicy[] {
+  /**
+   * Session policies: the inline one and the managed ones named by ARN at AssumeRole (PolicyArns),
+   * as they are now (a managed policy's default version may change, and changed() drops them).
+   */
+  async function sessionPolicies(principal: Principal): Promise<CompiledPolicy[]> {
     const texts = principal.session?.policies ?? [];
-    if (texts.length === 0) return [];
+    const arns = principal.session?.policyArns ?? [];
+    if (texts.length === 0 && arns.length === 0) return [];
     const hit = sessions.get(principal.accessKeyId);
     if (hit) return hit;
-    const compiled = texts.map((text, i) => compilePolicy(text, `session policy ${i + 1}`));
-    remember(sessions, principal.accessKeyId, compiled);
+    const started = generation;
+    const managed = await Promise.all(
+      arns.map(async (arn) => {
+        const stored = await storage.getPolicy(arn);
+        const document = stored && (await storage.getPolicyVersion(arn, stored.defaultVersionId))?.document;
+        // A session policy that is gone allows nothing, as an empty one.
+        return compilePolicy(managedDocument({ arn, document }) ?? EMPTY_POLICY, arn);
+      }),
+    );
+    const compiled = [...texts.map((text, i) => compilePolicy(text, `session policy ${i + 1}`)), ...managed];
+    if (started === generation) remember(sessions, principal.accessKeyId, compiled);
     return compiled;
   }
 
   return {
     async policiesFor(principal) {
       const own = await entityPolicies(principal);
-      return { ...own, sessionPolicies: sessionPolicies(principal) };
+      return { ...own, sessionPolicies: await sessionPolicies(principal) };
     },
     changed() {
       generation++;
       entities.clear();
+      sessions.clear();
       for (const listener of listeners) listener();
     },
     onChanged(listener) {

@@ -10,7 +10,7 @@
  * the condition is false. If the policy condition requires that the key is not matched, such as
  * StringNotLike or ArnNotLike, and the right key is not present, the condition is true").
  */
-import type { ConditionValue } from './evaluate-types.js';
+import type { ConditionContext } from './evaluate-types.js';
 import { compileWildcard, matchStatic, type StaticPattern } from './patterns.js';
 import type { ConditionOperator, ConditionTest } from './types.js';
 import { mapLiterals, parseTemplate, resolvePattern, resolvePlain, type Template } from './variables.js';
@@ -82,7 +82,7 @@ function compileValue(op: ConditionOperator, raw: string, template: Template | u
 }
 
 /** Evaluates one key test against the request. */
-export function evaluateCondition(c: CompiledCondition, context: ReadonlyMap<string, ConditionValue>): boolean {
+export function evaluateCondition(c: CompiledCondition, context: ConditionContext): boolean {
   const op = c.operator;
   const value = context.get(c.key);
   if (op.family === 'Null') {
@@ -119,7 +119,7 @@ export function evaluateCondition(c: CompiledCondition, context: ReadonlyMap<str
 }
 
 /** True when request value `r` matches any policy value under the operator's positive form. */
-export function matchesAny(c: CompiledCondition, r: string, context: ReadonlyMap<string, ConditionValue>): boolean {
+export function matchesAny(c: CompiledCondition, r: string, context: ConditionContext): boolean {
   const op = c.operator;
   switch (op.family) {
     case 'String': {
@@ -193,7 +193,7 @@ function matchTemplatedString(
   op: ConditionOperator,
   t: Template,
   req: string,
-  context: ReadonlyMap<string, ConditionValue>,
+  context: ConditionContext,
 ): boolean {
   if (!op.wildcards) {
     const p = resolvePlain(t, context);
@@ -205,7 +205,7 @@ function matchTemplatedString(
   return wildcardMatch(resolved.pattern, resolved.mapped ? mapLiterals(req) : req);
 }
 
-function resolveNumber(op: ConditionOperator, t: Template, context: ReadonlyMap<string, ConditionValue>): number {
+function resolveNumber(op: ConditionOperator, t: Template, context: ConditionContext): number {
   const text = resolvePlain(t, context);
   if (text === undefined) return NaN;
   return op.family === 'Numeric' ? parseNumber(text) : parseDate(text);

@@ -4,6 +4,15 @@ import type { CompiledPolicy } from './compile.js';
 /** Every value as a string: booleans 'true'/'false', numbers decimal, dates ISO 8601, binary base64. */
 export type ConditionValue = string | readonly string[];
 
+/**
+ * A request's condition keys by lowercased name: a Map, or a context that computes each key only
+ * when a policy asks for it (pipeline/context.ts), so a request pays only for the keys its
+ * policies test.
+ */
+export interface ConditionContext {
+  get(key: string): ConditionValue | undefined;
+}
+
 export interface PrincipalFacts {
   accountId: string;
   /**
@@ -26,7 +35,7 @@ export interface AuthorizationRequest {
    * Every condition key of this request by name, lowercased ('kms:encryptioncontext:purpose',
    * 'aws:sourceip', 'aws:principaltag/team'); policy variables are read here too.
    */
-  context: ReadonlyMap<string, ConditionValue>;
+  context: ConditionContext;
 }
 
 export interface PolicySet {

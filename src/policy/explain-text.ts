@@ -1,11 +1,11 @@
 /** The sentences of explainAccess for a condition that failed. */
 import type { CompiledCondition } from './condition-eval.js';
-import type { ConditionValue } from './evaluate-types.js';
+import type { ConditionContext } from './evaluate-types.js';
 
 const quote = (v: string): string => `'${v}'`;
 
 /** e.g. "condition kms:EncryptionContext:purpose StringEquals failed: request has 'x'". */
-export function describeConditionFailure(c: CompiledCondition, context: ReadonlyMap<string, ConditionValue>): string {
+export function describeConditionFailure(c: CompiledCondition, context: ConditionContext): string {
   const value = context.get(c.key);
   const has =
     value === undefined

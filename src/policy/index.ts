@@ -24,6 +24,7 @@ export { accessDeniedMessage } from './access-denied.js';
 export { validateIdentityPolicy, validateTrustPolicy, type IamPolicyValidation } from './identity-validate.js';
 export type {
   AuthorizationRequest,
+  ConditionContext,
   ConditionValue,
   Decision,
   EvaluationMode,

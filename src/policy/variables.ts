@@ -12,7 +12,7 @@
  * is the same as a matcher with escapes); a substituted value that itself holds those private-use
  * characters matches nothing.
  */
-import type { ConditionValue } from './evaluate-types.js';
+import type { ConditionContext } from './evaluate-types.js';
 
 export type TemplatePart =
   | { readonly kind: 'text'; readonly text: string }
@@ -76,7 +76,7 @@ function readVariable(inner: string): TemplatePart | undefined {
 /** The request's value of a variable, or undefined when it has none (multi-valued keys have none). */
 function valueOf(
   part: TemplatePart & { kind: 'var' },
-  context: ReadonlyMap<string, ConditionValue>,
+  context: ConditionContext,
 ): string | undefined {
   const value = context.get(part.key);
   if (typeof value === 'string') return value;
@@ -84,7 +84,7 @@ function valueOf(
 }
 
 /** Replaces the variables by their values, every part literal (StringEquals, Numeric*, ...). */
-export function resolvePlain(t: Template, context: ReadonlyMap<string, ConditionValue>): string | undefined {
+export function resolvePlain(t: Template, context: ConditionContext): string | undefined {
   let out = '';
   for (const part of t.parts) {
     if (part.kind === 'var') {
@@ -108,7 +108,7 @@ export interface ResolvedPattern {
  * Replaces the variables of a wildcard pattern (Resource, StringLike, ArnLike): the policy's own text
  * keeps its wildcards, substituted text is literal.
  */
-export function resolvePattern(t: Template, context: ReadonlyMap<string, ConditionValue>): ResolvedPattern | undefined {
+export function resolvePattern(t: Template, context: ConditionContext): ResolvedPattern | undefined {
   let mapped = false;
   for (const part of t.parts) {
     if (part.kind === 'text') continue;

@@ -6,10 +6,11 @@
  * allowed by the default key policy, not by any case here.
  */
 import type { KeyRecord, Tag } from '../../domain/index.js';
-import { accessDenied, decide } from '../../pipeline/authorize.js';
+import { accessDenied, decide, policiesOf } from '../../pipeline/authorize.js';
+import type { PrincipalPolicies } from '../../pipeline/types.js';
 import { globalConditionKeys, type RequestTags } from '../../pipeline/context.js';
 import { compilePolicy, type CompiledPolicy } from '../../policy/index.js';
-import { addKmsConditionKeys } from './condition-keys.js';
+import { kmsConditionSource } from './condition-keys.js';
 import { grantsAllow } from './grants.js';
 import type { Caller, Services } from './types.js';
 
@@ -66,25 +67,24 @@ function tagsOf(a: KmsAccess, resourceTags?: readonly Tag[]): RequestTags {
 }
 
 function contextFor(a: KmsAccess, key?: KeyRecord) {
-  const context = globalConditionKeys(a.caller, tagsOf(a, key?.tags));
-  addKmsConditionKeys(context, {
-    operation: a.operation,
-    input: a.input,
-    key,
-    requestAlias: a.requestAlias,
-    encryptionContext: encryptionContextOf(a),
-    callerAccount: a.caller.principal.accountId,
-    reEncryptOnSameKey: a.reEncryptOnSameKey,
-  });
-  return context;
+  return globalConditionKeys(a.caller, tagsOf(a, key?.tags)).add(
+    kmsConditionSource({
+      operation: a.operation,
+      input: a.input,
+      key,
+      requestAlias: a.requestAlias,
+      encryptionContext: encryptionContextOf(a),
+      callerAccount: a.caller.principal.accountId,
+      reEncryptOnSameKey: a.reEncryptOnSameKey,
+    }),
+  );
 }
 
 /** kms:ResourceAliases is read only for a caller whose policies test it: it costs a read of the key's aliases. */
 const RESOURCE_ALIASES = 'kms:resourcealiases';
 const MAX_ALIASES_READ = 100;
 
-async function resourceAliasesFor(a: KmsAccess, key: KeyRecord): Promise<string[] | undefined> {
-  const p = await a.services.identity.policiesFor(a.caller.principal);
+async function resourceAliasesFor(a: KmsAccess, key: KeyRecord, p: PrincipalPolicies): Promise<string[] | undefined> {
   const tested = [
     ...p.identityPolicies,
     ...p.sessionPolicies,
@@ -105,16 +105,22 @@ async function resourceAliasesFor(a: KmsAccess, key: KeyRecord): Promise<string[
 export async function authorizeKey(a: KmsAccess, key: KeyRecord): Promise<void> {
   const { caller, services, action } = a;
   const context = contextFor(a, key);
-  const aliases = await resourceAliasesFor(a, key);
+  const policies = await policiesOf(caller, services);
+  const aliases = await resourceAliasesFor(a, key, policies);
   if (aliases) context.set(RESOURCE_ALIASES, aliases);
-  const decision = await decide(caller, services, {
-    action,
-    resource: key.arn,
-    resourceAccountId: key.accountId,
-    resourcePolicy: keyPolicyOf(key),
-    context,
-    mode: 'kms-key',
-  });
+  const decision = await decide(
+    caller,
+    services,
+    {
+      action,
+      resource: key.arn,
+      resourceAccountId: key.accountId,
+      resourcePolicy: keyPolicyOf(key),
+      context,
+      mode: 'kms-key',
+    },
+    policies,
+  );
   if (decision.decision === 'Allow') return;
   if (decision.decision === 'ImplicitDeny') {
     const grant = await grantsAllow(services, key, caller, action, encryptionContextOf(a), grantTokensOf(a.input));

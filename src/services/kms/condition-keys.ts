@@ -5,6 +5,7 @@
  * Authorization Reference, "Actions, resources, and condition keys for AWS Key Management Service".
  */
 import type { KeyRecord } from '../../domain/index.js';
+import type { ConditionSource } from '../../pipeline/context.js';
 import type { ConditionValue } from '../../policy/index.js';
 
 /** What a row reads. `input` is the operation's validated input; `key` the key acted on, if any. */
@@ -31,8 +32,8 @@ const bool = (v: unknown): string | undefined => (typeof v === 'boolean' ? Strin
 /** The operations whose request carries an encryption algorithm defaulting to SYMMETRIC_DEFAULT. */
 const SYMMETRIC_DEFAULT_OPS = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext']);
 
-/** Single-valued keys, by lowercased name. */
-const ROWS: ReadonlyArray<readonly [string, Row]> = [
+/** The keys, by lowercased name. */
+const ROWS: ReadonlyMap<string, Row> = new Map<string, Row>([
   ['kms:calleraccount', (s) => s.callerAccount],
   [
     'kms:encryptionalgorithm',
@@ -69,23 +70,25 @@ const ROWS: ReadonlyArray<readonly [string, Row]> = [
   ],
   // Trent has no AWS services that create grants on a caller's behalf.
   ['kms:grantisforawsresource', (s) => (s.operation === 'CreateGrant' ? 'false' : undefined)],
-];
+]);
+
+const ENCRYPTION_CONTEXT_PREFIX = 'kms:encryptioncontext:';
 
 /**
- * Adds the KMS condition keys of a request to `context`. kms:EncryptionContext:<key> takes the
- * context's keys as written; the evaluator folds condition key names, so a policy's
- * `kms:EncryptionContext:Purpose` matches a context key `purpose` (KMS Developer Guide: "the
- * condition key name is not case sensitive", the value is).
+ * The KMS condition keys of a request, computed when a policy asks. kms:EncryptionContext:<key>
+ * matches the context's keys without regard to case, as the evaluator folds condition key names
+ * (KMS Developer Guide: the condition key name is not case sensitive; the value is).
  */
-export function addKmsConditionKeys(context: Map<string, ConditionValue>, s: KmsConditionSource): void {
-  for (const [name, row] of ROWS) {
-    const value = row(s);
-    if (value !== undefined) context.set(name, value);
-  }
-  const ec = s.encryptionContext;
-  if (ec) {
-    const keys = Object.keys(ec);
-    context.set('kms:encryptioncontextkeys', keys);
-    for (const k of keys) context.set(`kms:encryptioncontext:${k.toLowerCase()}`, ec[k]!);
-  }
+export function kmsConditionSource(s: KmsConditionSource): ConditionSource {
+  return (key) => {
+    const row = ROWS.get(key);
+    if (row) return row(s);
+    const ec = s.encryptionContext;
+    if (!ec) return undefined;
+    if (key === 'kms:encryptioncontextkeys') return Object.keys(ec);
+    if (!key.startsWith(ENCRYPTION_CONTEXT_PREFIX)) return undefined;
+    const wanted = key.slice(ENCRYPTION_CONTEXT_PREFIX.length);
+    for (const k of Object.keys(ec)) if (k.toLowerCase() === wanted) return ec[k];
+    return undefined;
+  };
 }

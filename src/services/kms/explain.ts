@@ -14,7 +14,7 @@ import {
 } from '../../domain/index.js';
 import { globalConditionKeys, principalFacts } from '../../pipeline/context.js';
 import { compilePolicy, explainAccess, type Explanation } from '../../policy/index.js';
-import { addKmsConditionKeys } from './condition-keys.js';
+import { kmsConditionSource } from './condition-keys.js';
 import { grantsAllow } from './grants.js';
 import type { Caller, Services } from './types.js';
 
@@ -104,14 +104,15 @@ export async function explainKeyAccess(services: ExplainServices, q: ExplainQues
   };
   const operation = q.action.replace(/^kms:/i, '');
   const input = q.encryptionContext ? { EncryptionContext: q.encryptionContext } : {};
-  const context = globalConditionKeys(caller, { resourceTags: key.tags });
-  addKmsConditionKeys(context, {
-    operation,
-    input,
-    key,
-    encryptionContext: q.encryptionContext,
-    callerAccount: principal.accountId,
-  });
+  const context = globalConditionKeys(caller, { resourceTags: key.tags }).add(
+    kmsConditionSource({
+      operation,
+      input,
+      key,
+      encryptionContext: q.encryptionContext,
+      callerAccount: principal.accountId,
+    }),
+  );
   const policies = await services.identity.policiesFor(principal);
   const evaluation = explainAccess(
     {

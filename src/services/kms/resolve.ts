@@ -50,6 +50,7 @@ const notFound = (arn: string): KmsError => new KmsError('NotFoundException', `K
 
 /** The alias name a key identifier names (alias name or alias ARN), for kms:RequestAlias. */
 export function aliasNamed(identifier: string): string | undefined {
+  if (!identifier.startsWith('alias/') && !identifier.includes(':alias/')) return undefined;
   const parsed = parseKeyIdentifier(identifier);
   return parsed && (parsed.kind === 'aliasName' || parsed.kind === 'aliasArn') ? parsed.aliasName : undefined;
 }

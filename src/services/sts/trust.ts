@@ -10,9 +10,9 @@
 import { KmsError, type RoleRecord } from '../../domain/index.js';
 import type { sts } from '../../model/index.js';
 import { decide } from '../../pipeline/authorize.js';
-import { globalConditionKeys } from '../../pipeline/context.js';
+import { globalConditionKeys, type RequestContext } from '../../pipeline/context.js';
 import type { Caller, Services } from '../../pipeline/types.js';
-import { compilePolicy, type ConditionValue } from '../../policy/index.js';
+import { compilePolicy } from '../../policy/index.js';
 
 /** AWS's refusal names neither the policy nor the reason. */
 export function assumeRoleDenied(caller: Caller, action: string, roleArn: string): KmsError {
@@ -23,7 +23,7 @@ export function assumeRoleDenied(caller: Caller, action: string, roleArn: string
 }
 
 /** The request's condition keys: the global ones, the session tags asked for and sts:*. */
-export function assumeRoleContext(caller: Caller, input: sts.AssumeRoleRequest): Map<string, ConditionValue> {
+export function assumeRoleContext(caller: Caller, input: sts.AssumeRoleRequest): RequestContext {
   const requestTags = input.Tags?.map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
   const context = globalConditionKeys(caller, requestTags ? { requestTags } : {});
   context.set('sts:rolesessionname', input.RoleSessionName);
