@@ -189,12 +189,7 @@ export function matchesAny(c: CompiledCondition, r: string, context: ConditionCo
   }
 }
 
-function matchTemplatedString(
-  op: ConditionOperator,
-  t: Template,
-  req: string,
-  context: ConditionContext,
-): boolean {
+function matchTemplatedString(op: ConditionOperator, t: Template, req: string, context: ConditionContext): boolean {
   if (!op.wildcards) {
     const p = resolvePlain(t, context);
     if (p === undefined) return false;

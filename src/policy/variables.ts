@@ -74,10 +74,7 @@ function readVariable(inner: string): TemplatePart | undefined {
 }
 
 /** The request's value of a variable, or undefined when it has none (multi-valued keys have none). */
-function valueOf(
-  part: TemplatePart & { kind: 'var' },
-  context: ConditionContext,
-): string | undefined {
+function valueOf(part: TemplatePart & { kind: 'var' }, context: ConditionContext): string | undefined {
   const value = context.get(part.key);
   if (typeof value === 'string') return value;
   return part.fallback;

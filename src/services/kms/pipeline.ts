@@ -18,6 +18,20 @@ export async function execute<O extends OperationName>(
   const now = services.clock.now();
   const access = { operation: op.name, input: input as Readonly<Record<string, unknown>>, caller, services };
   let first: KeyRecord | undefined;
+  /**
+   * kms:ReEncryptOnSameKey, for both of ReEncrypt's authorizations: the source is the first key,
+   * the destination the one DestinationKeyId names (resolved without authorizing it here; its own
+   * authorization comes when the operation uses it).
+   */
+  const sameReEncryptKey = async (key: KeyRecord): Promise<boolean> => {
+    if (first) return first.arn === key.arn;
+    const destination = (input as { DestinationKeyId?: string }).DestinationKeyId;
+    if (destination === undefined) return false;
+    const resolved = await resolveKey(destination, { aliases: true, crossAccount: true }, caller, services).catch(
+      () => undefined,
+    );
+    return resolved?.arn === key.arn;
+  };
   const useKey = async (identifier: string, rule: KeyRule, action: string = op.action): Promise<KeyRecord> => {
     const key = await resolveKey(identifier, rule, caller, services);
     caller.keyArns.push(key.arn);
@@ -27,7 +41,7 @@ export async function execute<O extends OperationName>(
         ...access,
         action,
         requestAlias: aliasNamed(identifier),
-        ...(action === 'kms:ReEncryptTo' && first ? { reEncryptOnSameKey: first.arn === key.arn } : {}),
+        ...(op.name === 'ReEncrypt' ? { reEncryptOnSameKey: await sameReEncryptKey(key) } : {}),
       },
       key,
     );
