@@ -25,6 +25,7 @@ import {
   EncryptCommand,
   ListKeysCommand,
   PutKeyPolicyCommand,
+  ReEncryptCommand,
   RetireGrantCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
@@ -152,6 +153,32 @@ describe('IAM users and the default key policy', () => {
     await expectKmsError(kms.send(new EncryptCommand({ KeyId: key, Plaintext: bytes('x') })), 'AccessDeniedException');
     await root.send(new CreateAliasCommand({ AliasName: 'alias/finance', TargetKeyId: key }));
     await kms.send(new EncryptCommand({ KeyId: key, Plaintext: bytes('x') }));
+  });
+
+  it('evaluates kms:ReEncryptOnSameKey for both sides of ReEncrypt', async () => {
+    const quinn = await newUser('quinn', [
+      { Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: 'kms:ReEncrypt*',
+        Resource: '*',
+        Condition: { Bool: { 'kms:ReEncryptOnSameKey': 'true' } },
+      },
+    ]);
+    const other = (await root.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+    const kms = kmsAs(quinn.credentials);
+    const blob = (await kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: bytes('again') }))).CiphertextBlob!;
+    await kms.send(new ReEncryptCommand({ CiphertextBlob: blob, DestinationKeyId: keyArn }));
+    await expectKmsError(
+      kms.send(new ReEncryptCommand({ CiphertextBlob: blob, DestinationKeyId: other })),
+      'AccessDeniedException',
+      denied(
+        quinn.arn,
+        'kms:ReEncryptFrom',
+        keyArn,
+        'because no identity-based policy allows the kms:ReEncryptFrom action',
+      ),
+    );
   });
 
   it('authorizes alias operations on the alias ARN as well as on the key', async () => {

@@ -115,16 +115,8 @@ export function registerServe(program: Command): void {
       );
     }
     if (server.metricsUrl) logger.info({ metricsUrl: server.metricsUrl }, 'metrics served apart from the API');
-    const banner = bannerFacts(server, c);
-    logger.info(readyLogFields(banner), 'Trent is ready');
-    if (process.stdout.isTTY) process.stdout.write(renderBanner(banner));
-    // SIGHUP loads the TLS certificate and key again; open connections keep theirs.
-    process.on('SIGHUP', () => {
-      server.reloadTls().then(
-        () => logger.info({ tls: server.tlsFiles !== undefined }, 'SIGHUP: TLS certificate and key reloaded'),
-        (err: unknown) => logger.error({ err }, 'SIGHUP: reloading TLS failed; the previous certificate stays'),
-      );
-    });
+    // Before the ready line: a supervisor (or a test) may send SIGTERM as soon as it reads it, and until a
+    // handler is installed the signal's default action kills the process without a clean shutdown.
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
       server.close().then(
@@ -137,5 +129,15 @@ export function registerServe(program: Command): void {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // SIGHUP loads the TLS certificate and key again; open connections keep theirs.
+    process.on('SIGHUP', () => {
+      server.reloadTls().then(
+        () => logger.info({ tls: server.tlsFiles !== undefined }, 'SIGHUP: TLS certificate and key reloaded'),
+        (err: unknown) => logger.error({ err }, 'SIGHUP: reloading TLS failed; the previous certificate stays'),
+      );
+    });
+    const banner = bannerFacts(server, c);
+    logger.info(readyLogFields(banner), 'Trent is ready');
+    if (process.stdout.isTTY) process.stdout.write(renderBanner(banner));
   });
 }
