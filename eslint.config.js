@@ -10,6 +10,7 @@ const allowed = {
   policy: ['domain'],
   keystore: ['domain', 'crypto'],
   storage: ['domain'],
+  metering: ['domain', 'storage'],
   model: [],
   protocol: ['model', 'domain'],
   auth: ['domain'],

@@ -22,3 +22,20 @@ export { LIMITS, OMITTED, REDACTED } from './limits.js';
 export { DEFAULT_RETENTION_DAYS, fileHour, pruneAuditFiles } from './retention.js';
 export { FileAuditSink, type AuditSink, type FileAuditSinkOptions } from './sink.js';
 export { DEFAULT_MEMORY_AUDIT_CAPACITY, MemoryAuditSink } from './memory-sink.js';
+export { AuditDelivery, digestSigningString, type AuditDeliveryOptions, type DeliveredLogFile } from './delivery.js';
+export {
+  DELIVERY_STATE_FILE,
+  DIRECTORY_BUCKET,
+  PUBLIC_KEY_FILE,
+  TRAIL_NAME,
+  digestObject,
+  logFileObject,
+} from './delivery-layout.js';
+export {
+  DIGEST_KEY_SETTING,
+  digestKeyFromPrivate,
+  loadOrCreateDigestKey,
+  publicKeyFingerprint,
+  type DigestKey,
+} from './digest-key.js';
+export { validateAuditDir, type ValidateOptions, type ValidateResult } from './validate.js';

@@ -2,6 +2,7 @@
 /** The `trent` command: registers each command (one module each) and applies the exit-code rule. */
 import { Command } from 'commander';
 import { registerAccounts } from './accounts.js';
+import { registerAudit } from './audit.js';
 import { registerConfig } from './config.js';
 import { registerEnvelopeCommands } from './envelope-commands.js';
 import { registerEnv } from './env.js';
@@ -9,6 +10,7 @@ import { EXIT_OK, EXIT_USAGE, exitCodeOf, oneLineMessage } from './errors.js';
 import { registerPolicy } from './policy.js';
 import { registerSeed } from './seed.js';
 import { registerServe } from './serve.js';
+import { registerUsage } from './usage.js';
 import { registerVersion, renderVersion, versionInfo } from './version.js';
 
 // Node 20 is this project's runtime; the SDK's notice about its future Node requirement would only
@@ -26,11 +28,13 @@ const program = new Command()
 
 registerServe(program);
 registerAccounts(program);
+registerAudit(program);
 registerConfig(program);
 registerEnvelopeCommands(program);
 registerEnv(program);
 registerSeed(program);
 registerPolicy(program);
+registerUsage(program);
 registerVersion(program);
 
 /** This command and every command below it (addCommand does not pass settings down). */

@@ -216,6 +216,35 @@ export const SETTINGS = {
     arg: '<bytes>',
     description: 'Requests are refused while the audit directory has less free space than this; 0 never refuses.',
   }),
+  auditDir: setting({
+    type: filePath,
+    section: 'audit',
+    defaultText: '`<dataDir>/cloudtrail`',
+    arg: '<dir>',
+    description:
+      'Directory CloudTrail log files and signed digests are delivered to (`AWSLogs/<account>/CloudTrail/...`; docs/operations.md).',
+  }),
+  auditInterval: setting({
+    type: positiveInteger,
+    section: 'audit',
+    default: 300,
+    arg: '<seconds>',
+    description: 'Seconds between deliveries of the events recorded since the last one as CloudTrail log files.',
+  }),
+  digestInterval: setting({
+    type: positiveInteger,
+    default: 3600,
+    arg: '<seconds>',
+    description:
+      'Seconds between signed digest files (one per account and region, also when no log file was delivered).',
+  }),
+  priceTable: setting({
+    type: filePath,
+    defaultText: "AWS's list prices",
+    arg: '<file>',
+    description:
+      'A price table, JSON or YAML, replacing any part of the default prices `trent usage` applies (docs/operations.md, "Usage and prices"); checked at start.',
+  }),
   keygenThreads: setting({
     type: positiveInteger,
     section: 'keygen',

@@ -33,6 +33,10 @@ export function toServerOptions(c: TrentConfig): ServerOptions {
     rejectReplays: c.rejectReplays,
     auditRetentionDays: c.auditRetentionDays,
     auditMinFreeBytes: c.auditMinFreeBytes,
+    ...(c.priceTable !== undefined ? { priceTable: c.priceTable } : {}),
+    ...(c.auditDir !== undefined ? { auditDir: c.auditDir } : {}),
+    auditIntervalSeconds: c.auditInterval,
+    digestIntervalSeconds: c.digestInterval,
     keygenThreads: c.keygenThreads,
     keygenQueue: c.keygenQueue,
   };

@@ -264,6 +264,20 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
     const durable = !error && facts !== undefined && (!readOnly || facts.returnsSecret);
     try {
       await audit.record(event, durable);
+      // One count per audited request of an authenticated caller: the caller's account pays.
+      if (caller) {
+        const { principal, region, keyArns } = caller;
+        const name = operation ?? 'Unknown';
+        services.metering?.note({
+          accountId: principal.accountId,
+          region,
+          service: api.signingName,
+          operation: name,
+          keyArns,
+          time,
+          input,
+        });
+      }
       if (!error && operation && caller && api.signingName === 'kms') {
         services.usage.note(operation as OperationName, caller.keyArns, time, event.eventID, requestId);
       }

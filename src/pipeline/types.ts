@@ -33,6 +33,19 @@ export interface ServiceEventLog {
   record(event: ServiceEvent): Promise<void>;
 }
 
+/** Counts a request for the bill (metering/): an increment in memory, no I/O on the request's path. */
+export interface RequestMeter {
+  note(req: {
+    accountId: string;
+    region: string;
+    service: string;
+    operation: string;
+    keyArns: readonly string[];
+    time: Date;
+    input: unknown;
+  }): void;
+}
+
 /** Everything an operation may touch, injected (STYLE rule 7). */
 export interface Services {
   clock: Clock;
@@ -43,6 +56,8 @@ export interface Services {
   /** Slow key-pair generation (RSA), on its own threads apart from libuv's pool (crypto/keygen-pool.ts). */
   keyGeneration: KeyPairGenerator;
   usage: KeyUsageTracker;
+  /** Request counts for `trent usage` (metering/MeteringRecorder); absent, nothing is counted. */
+  metering?: RequestMeter | undefined;
   logger: Logger;
   /** AWS's resource quotas as this server applies them (domain/quotas.ts). */
   quotas: ResourceQuotas;

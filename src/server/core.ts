@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import type { RawRequest } from '../auth/index.js';
 import {
+  AuditDelivery,
   AuthFailureLimiter,
   buildServiceEvent,
   DEFAULT_MIN_FREE_BYTES,
   DEFAULT_RETENTION_DAYS,
   FileAuditSink,
   FreeSpaceFloor,
+  loadOrCreateDigestKey,
   MemoryAuditSink,
   type AuditSink,
   type FreeBytes,
@@ -22,6 +24,7 @@ import {
 import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
 import type { Clock, RegionSet, ResourceQuotas } from '../domain/index.js';
 import { MEMORY_KEY_STORE, openKeyStore } from '../keystore/index.js';
+import { MeteringRecorder, recordPriceTable, type PriceTable } from '../metering/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import {
   KeyUsageTracker,
@@ -47,6 +50,11 @@ import { checkRootKey } from './root-key-check.js';
 import { applySeedLogged } from './seed.js';
 
 export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
+/**
+ * Default delivery directory of log files and digests: beside the JSON-lines trail, not inside it,
+ * so that `<dataDir>/audit` keeps holding the hourly files alone.
+ */
+export const DELIVERY_DIRECTORY = 'cloudtrail';
 /** How often noted key usage (GetKeyLastUsage) is written to the database. */
 const USAGE_FLUSH_MS = 5_000;
 /** How often summaries of suppressed authentication failures and audit retention are looked at. */
@@ -71,9 +79,16 @@ export interface CoreOptions {
   keygenThreads?: number | undefined;
   keygenQueue?: number | undefined;
   auditRetentionDays?: number | undefined;
+  /** Where log files and digests are delivered; default `<dataDir>/cloudtrail`. */
+  auditDir?: string | undefined;
+  /** Seconds between deliveries (default 300) and between digests (default 3600). */
+  auditIntervalSeconds?: number | undefined;
+  digestIntervalSeconds?: number | undefined;
   /** Refuse a state-changing signed request presented twice (pipeline/front-door.ts). */
   rejectReplays?: boolean | undefined;
   auditMinFreeBytes?: number | undefined;
+  /** `--price-table` (validated by the caller); recorded in the data directory for `trent usage`. */
+  priceTable?: PriceTable | undefined;
   auditFreeBytes?: FreeBytes | undefined;
   auditSink?: ((file: AuditSink) => AuditSink) | undefined;
   /** Real time for SigV4's window when `clock` is virtual (handler.ts); default `clock`. */
@@ -94,6 +109,8 @@ export interface Core {
   handle(req: RawRequest, meta: RequestMeta): Promise<ApiResponse>;
   /** Present only on the start that created the account. */
   createdCredentials?: NewAccessKey;
+  /** CloudTrail log-file delivery and digests; absent when ephemeral. */
+  auditDelivery?: AuditDelivery;
   /**
    * `--dev` reset: deletes every key, material, alias and key usage record (accounts and access
    * keys stay, so the administrator credentials keep working), empties the caches, then runs
@@ -151,6 +168,7 @@ async function wire(
   });
   opened.push(() => keyGeneration.close());
   const identity = createIdentityResolver(storage);
+  const metering = new MeteringRecorder();
   const services: Services = {
     clock,
     // Service events change state (a rotation, a deletion): durable like any state change.
@@ -160,6 +178,7 @@ async function wire(
     materials: new MaterialService(storage, keyStore, keyGeneration),
     keyGeneration,
     usage: new KeyUsageTracker(),
+    metering,
     logger,
     quotas: opts.quotas,
     identity,
@@ -172,6 +191,20 @@ async function wire(
   await storage.insertSetting(TRACKING_START_SETTING, trackingStart);
   const createdCredentials = await bootstrapAccount(opts, storage, keyStore);
   if (opts.seed) await applySeedLogged(services, opts.seed);
+  // Log files and digests (not when ephemeral: nothing is written). The signing key is wrapped
+  // by the key store like key material; an interrupted delivery is finished here.
+  const auditDelivery = opts.ephemeral
+    ? undefined
+    : new AuditDelivery({
+        eventsDir: auditDir,
+        auditDir: opts.auditDir ?? join(dataDir, DELIVERY_DIRECTORY),
+        key: await loadOrCreateDigestKey(storage, keyStore),
+        now: () => clock.now(),
+        fallbackAccount: accountId,
+        isRegion: (region) => opts.regions.has(region),
+        onWarning: (message, details) => logger.warn(details, message),
+      });
+  await auditDelivery?.open();
 
   const auditMetrics = createAuditMetrics(opts.registry);
   // Ephemeral: no audit directory, so no floor (0 never refuses) and nothing to read.
@@ -207,10 +240,16 @@ async function wire(
     rejectReplays: opts.rejectReplays,
   });
 
+  if (!opts.ephemeral) await recordPriceTable(dataDir, opts.priceTable);
   const flushUsage = () =>
-    services.usage
-      .flush(storage)
-      .catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry'));
+    Promise.all([
+      services.usage
+        .flush(storage)
+        .catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry')),
+      metering
+        .flush(storage)
+        .catch((err: unknown) => logger.error({ err }, 'writing usage counters failed; will retry')),
+    ]);
   const usageTimer = setInterval(() => void flushUsage(), USAGE_FLUSH_MS);
   usageTimer.unref();
   // Summaries of suppressed authentication failures whose window ended, and retention.
@@ -227,11 +266,13 @@ async function wire(
     void fileSink?.prune();
   }, AUDIT_MAINTENANCE_MS);
   auditTimer.unref();
+  auditDelivery?.start((opts.auditIntervalSeconds ?? 300) * 1000, (opts.digestIntervalSeconds ?? 3600) * 1000);
 
   return {
     services,
     handle,
     ...(createdCredentials ? { createdCredentials } : {}),
+    ...(auditDelivery ? { auditDelivery } : {}),
     async reset() {
       // Usage noted before the reset must not land on a key re-created (seeded) with the same ARN.
       await flushUsage();
@@ -249,6 +290,10 @@ async function wire(
       await writeSummaries(true);
       await flushUsage();
       await audit.close();
+      // After the sink has drained: every event recorded goes into a log file and a digest.
+      await auditDelivery
+        ?.close()
+        .catch((err: unknown) => logger.error({ err }, 'delivering audit log files at shutdown failed'));
       services.materials.clear();
       await storage.close();
       await keyStore.close();

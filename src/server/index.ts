@@ -6,10 +6,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ManualClock, regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
-import type { AuditSink, FreeBytes } from '../audit/index.js';
+import type { AuditDelivery, AuditSink, FreeBytes } from '../audit/index.js';
 import type { Logger, Services } from '../services/kms/index.js';
 import type { NewAccessKey } from './credentials.js';
 import { readSeedFile } from '../seed/index.js';
+import { loadPriceTable } from '../metering/index.js';
 import { openCore, type Core } from './core.js';
 import { applySeedLogged } from './seed.js';
 import { createDevControls } from './dev-controls.js';
@@ -90,10 +91,18 @@ export interface ServerOptions {
   quotas?: Partial<Record<QuotaName, number>>;
   /** Refuse a state-changing signed request presented twice, until its signature expires. */
   rejectReplays?: boolean;
+  /** Where CloudTrail log files and digests are delivered; default `<dataDir>/cloudtrail`. */
+  auditDir?: string;
+  /** Seconds between deliveries of log files; default 300. */
+  auditIntervalSeconds?: number;
+  /** Seconds between digests; default 3600. */
+  digestIntervalSeconds?: number;
   /** Days an hourly audit file is kept; 0 keeps them forever. Default 90. */
   auditRetentionDays?: number;
   /** Below this many free bytes in the audit directory, requests are refused. Default 64 MiB; 0 disables. */
   auditMinFreeBytes?: number;
+  /** A price table file (JSON or YAML) replacing parts of AWS's list prices for `trent usage`. */
+  priceTable?: string;
   /** How the free space is read; default statfs (tests inject a function). */
   auditFreeBytes?: FreeBytes;
   /** Wraps the file audit sink (tests inject failing or delaying sinks); default none. */
@@ -118,6 +127,8 @@ export interface RunningServer {
   /** Loads the TLS certificate and key again for new connections (SIGHUP); a no-op without TLS. */
   reloadTls(): Promise<void>;
   services: Services;
+  /** Audit delivery (absent with --ephemeral): tests call deliverNow() and digestNow(). */
+  auditDelivery?: AuditDelivery;
   runScheduledWork(): Promise<ScheduledWorkResult>;
   close(): Promise<void>;
 }
@@ -157,6 +168,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   // Read and checked whole before anything is written; applied once the database is open.
   const seed = opts.seed !== undefined ? await readSeedFile(opts.seed, regions) : undefined;
+  const priceTable = opts.priceTable !== undefined ? loadPriceTable(opts.priceTable) : undefined;
   const faults = opts.dev ? new FaultRules() : undefined;
   if (!opts.ephemeral) await prepareDataDirectory(dataDir, logger);
   const tlsFiles = opts.tls ?? (opts.tlsSelfSigned ? await ensureSelfSigned(dataDir) : undefined);
@@ -218,8 +230,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       keygenThreads: opts.keygenThreads,
       keygenQueue: opts.keygenQueue,
       auditRetentionDays: opts.auditRetentionDays,
+      auditDir: opts.auditDir !== undefined ? resolve(opts.auditDir) : undefined,
+      auditIntervalSeconds: opts.auditIntervalSeconds,
+      digestIntervalSeconds: opts.digestIntervalSeconds,
       rejectReplays: opts.rejectReplays,
       auditMinFreeBytes: opts.auditMinFreeBytes,
+      priceTable,
       auditFreeBytes: opts.auditFreeBytes,
       auditSink: opts.auditSink,
       // SigV4's window is real time, whatever Trent's clock says.
@@ -252,6 +268,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     accountId,
     ...(core.createdCredentials ? { createdCredentials: core.createdCredentials } : {}),
     services,
+    ...(core.auditDelivery ? { auditDelivery: core.auditDelivery } : {}),
     runScheduledWork: () => runScheduledWork(services),
     close() {
       const opened = core;
@@ -281,6 +298,9 @@ function checkEphemeral(opts: ServerOptions): void {
   }
   if (opts.rootKey !== undefined) {
     throw new Error('--ephemeral excludes --root-key: the root key is generated in memory');
+  }
+  if (opts.auditDir !== undefined) {
+    throw new Error('--ephemeral excludes --audit-dir: nothing is delivered, the trail stays in memory');
   }
 }
 

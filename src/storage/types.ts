@@ -45,6 +45,20 @@ export interface SeedWrite {
   aliases: AliasRecord[];
 }
 
+/** Requests counted in one month for one (account, region, key, operation, price class). */
+export interface UsageRow {
+  /** YYYY-MM (UTC). */
+  period: string;
+  accountId: string;
+  region: string;
+  /** The first key the request used; '' for none. */
+  keyArn: string;
+  /** KMS operations by name; other services' as `<service>:<operation>`. */
+  operation: string;
+  priceClass: string;
+  requests: number;
+}
+
 // @identity-storage-import
 import type { IdentityStorage } from './identity-types.js';
 // @session-storage-import
@@ -69,6 +83,12 @@ export interface Storage /* @storage-extends */ extends IdentityStorage, Session
    */
   recordKeyUsage(usages: readonly KeyUsageRecord[]): Promise<void>;
   getKeyUsage(keyArn: string): Promise<KeyUsageRecord | undefined>;
+
+  // Metering (trent usage)
+  /** Adds each row's requests to the stored count of its (period, account, region, key, operation, class), in one transaction. */
+  addUsage(rows: readonly UsageRow[]): Promise<void>;
+  /** The counts of one month, optionally of one account, ordered by account, region, key, operation, class. */
+  listUsage(period: string, accountId?: string): Promise<UsageRow[]>;
 
   // Accounts and credentials
   putAccount(account: AccountRecord): Promise<void>;

@@ -292,4 +292,17 @@ CREATE TABLE seen_requests (
 
 CREATE INDEX seen_requests_by_expiry ON seen_requests (expires_at);
 `,
+  // 9: usage counters (metering): requests per month, account, region, key, operation and price class.
+  `
+CREATE TABLE usage (
+  period      TEXT    NOT NULL,
+  account_id  TEXT    NOT NULL,
+  region      TEXT    NOT NULL,
+  key_arn     TEXT    NOT NULL,
+  operation   TEXT    NOT NULL,
+  price_class TEXT    NOT NULL,
+  requests    INTEGER NOT NULL CHECK (requests >= 0),
+  PRIMARY KEY (period, account_id, region, key_arn, operation, price_class)
+) WITHOUT ROWID;
+`,
 ];

@@ -42,6 +42,8 @@ import type { GrantRecord } from '../../domain/grants.js';
 import type { CreateGrantResult, GrantFilter, GrantLimits, RetirableGrantsQuery } from '../grant-types.js';
 import type { Page } from '../types.js';
 import { SqliteGrants } from './grants.js';
+import type { UsageRow } from '../types.js';
+import { SqliteUsage } from './usage.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -676,6 +678,25 @@ export class SqliteStorage implements Storage {
   async grantsForKey(keyArn: string): Promise<GrantRecord[]> {
     const grants = this.grants;
     return this.read(() => grants.ofKey(keyArn));
+  }
+
+  // @usage-methods (metering counters: src/storage/sqlite/usage.ts)
+  private usageStatements: SqliteUsage | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get usage(): SqliteUsage {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.usageStatements ??= new SqliteUsage(this.db));
+  }
+
+  async addUsage(rows: readonly UsageRow[]): Promise<void> {
+    const usage = this.usage;
+    if (rows.length > 0) this.write(() => usage.add(rows));
+  }
+
+  async listUsage(period: string, accountId?: string): Promise<UsageRow[]> {
+    const usage = this.usage;
+    return this.read(() => usage.list(period, accountId));
   }
 
   // Internals

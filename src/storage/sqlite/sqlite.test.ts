@@ -8,6 +8,7 @@ import { describeStorageConformance } from '../conformance.js';
 import { describeIdentityConformance } from '../conformance-identity.js';
 import { describeSessionStorageConformance } from '../conformance-sessions.js';
 import { describeGrantStorageConformance } from '../conformance-grants.js';
+import { describeUsageStorageConformance } from '../conformance-usage.js';
 import { openStorage, withKeyCache } from '../index.js';
 import { migrations } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
@@ -38,6 +39,11 @@ describeSessionStorageConformance('sqlite :memory: behind the key cache', async 
 describeGrantStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
 describeGrantStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
 describeGrantStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
+describeUsageStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeUsageStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeUsageStorageConformance('sqlite :memory: behind the key cache', async () =>
   withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
 );
 
