@@ -31,7 +31,10 @@ import {
 } from '@aws-sdk/client-kms';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRootAccessKey } from '../src/server/credentials.js';
+import { leaks } from './helpers/log-capture.js';
 import { bytes, expectKmsError, text } from './helpers/kms.js';
 import { startTestServer, type Credentials, type TestServer } from './helpers/server.js';
 
@@ -49,6 +52,9 @@ const rootStatement = (acct: string) => ({
   Resource: '*',
 });
 
+/** Every secret the suite was given, to look for in the audit trail and the server's log at the end. */
+const secrets = new Map<string, Buffer>();
+
 async function newUser(name: string, inline?: object[]): Promise<{ arn: string; credentials: Credentials }> {
   const iam = t.iam();
   const user = (await iam.send(new CreateUserCommand({ UserName: name }))).User!;
@@ -56,6 +62,7 @@ async function newUser(name: string, inline?: object[]): Promise<{ arn: string; 
     await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'inline', PolicyDocument: policy(inline) }));
   }
   const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+  secrets.set(`secret access key of ${name}`, Buffer.from(key.SecretAccessKey!));
   return { arn: user.Arn!, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } };
 }
 
@@ -304,6 +311,8 @@ describe('roles and temporary credentials', () => {
       sessionToken: assumed.Credentials!.SessionToken!,
     };
     expect(session.accessKeyId).toMatch(/^ASIA/);
+    secrets.set('session secret', Buffer.from(session.secretAccessKey));
+    secrets.set('session token', Buffer.from(session.sessionToken!));
     const sessionArn = `arn:aws:sts::${account}:assumed-role/encryptor/job-1`;
     expect(assumed.AssumedRoleUser?.Arn).toBe(sessionArn);
     const me = await t.sts(session).send(new GetCallerIdentityCommand({}));
@@ -474,5 +483,16 @@ describe('grants', () => {
       kms.send(new EncryptCommand({ KeyId: keyArn, Plaintext: bytes('x'), EncryptionContext: { tenant: 'z' } })),
       'AccessDeniedException',
     );
+  });
+});
+
+describe('secrets', () => {
+  it('never writes an issued secret access key, session secret or session token to the audit trail or the log', async () => {
+    expect(secrets.size).toBeGreaterThan(5);
+    const dir = join(t.dataDir, 'audit');
+    const trail = Buffer.concat(await Promise.all((await readdir(dir)).map((f) => readFile(join(dir, f)))));
+    expect(trail.length).toBeGreaterThan(0);
+    expect(leaks(trail, secrets)).toEqual([]);
+    expect(leaks(Buffer.from(t.logs.text()), secrets)).toEqual([]);
   });
 });
