@@ -2,6 +2,7 @@ import { DecryptCommand, EncryptCommand, ListKeysCommand } from '@aws-sdk/client
 import { describe, expect, it } from 'vitest';
 import { KmsError } from '../domain/index.js';
 import { authenticate, type AuthOptions, type RawRequest } from './index.js';
+import { parseTimestamp } from './timestamp.js';
 import {
   ACCESS_KEY_ID,
   SECRET,
@@ -68,6 +69,7 @@ describe('requests signed by the AWS SDK for JavaScript v3 (KMSClient)', () => {
     const result = await authenticate(req, opts(req));
     expect(result).toEqual({
       principal: userPrincipal,
+      signedAt: parseTimestamp(String(req.headers['x-amz-date'])),
       region: 'eu-central-1',
       accessKeyId: ACCESS_KEY_ID,
     });
@@ -242,6 +244,7 @@ describe('requests signed as botocore (the AWS CLI) signs them', () => {
   it('authenticates it', async () => {
     await expect(authenticate(botocore, { lookup: defaultLookup(), now: AT })).resolves.toEqual({
       principal: userPrincipal,
+      signedAt: parseTimestamp(String(botocore.headers['x-amz-date'])),
       region: 'eu-west-1',
       accessKeyId: ACCESS_KEY_ID,
     });
@@ -527,6 +530,7 @@ describe('dev mode', () => {
         type: 'Root',
         principalId: '444455556666',
       },
+      signedAt: parseTimestamp(String(req.headers['x-amz-date'])),
       region: 'ap-southeast-2',
       accessKeyId: 'test',
     });

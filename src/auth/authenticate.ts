@@ -74,6 +74,8 @@ export interface AuthOptions {
 
 export interface Authenticated {
   principal: Principal;
+  /** When the request was signed (X-Amz-Date, or Date). */
+  signedAt: Date;
   region: string;
   accessKeyId: string;
 }
@@ -115,7 +117,12 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
   // Dev mode: only an access key Trent does not know is the account root; the ones it issued are
   // checked as a strict server checks them (but for the clock).
   if (opts.dev && !record) {
-    return { principal: devRoot(opts.dev.accountId, scope), region: scope.region, accessKeyId: scope.accessKeyId };
+    return {
+      principal: devRoot(opts.dev.accountId, scope),
+      signedAt: timestamp,
+      region: scope.region,
+      accessKeyId: scope.accessKeyId,
+    };
   }
   if (opts.dev) checkSigned();
   if (!record) throw unrecognizedClient();
@@ -146,6 +153,7 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
 
   return {
     principal: record.principal,
+    signedAt: timestamp,
     region: scope.region,
     accessKeyId: scope.accessKeyId,
   };

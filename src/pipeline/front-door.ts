@@ -211,7 +211,13 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
       input = decoded.input;
       api.validate(operation, input);
       if (opts.rejectReplays && facts && !facts.readOnly && !opts.dev)
-        await refuseReplay(req, services, opts.signatureClock ? opts.signatureClock.now() : time, opts.maxSkewMs);
+        await refuseReplay(
+          req,
+          services,
+          auth.signedAt,
+          opts.signatureClock ? opts.signatureClock.now() : time,
+          opts.maxSkewMs,
+        );
       const fault = opts.faults?.decide(api.signingName, operation, input);
       if (fault) {
         if (fault.latencyMs > 0) await new Promise((ok) => setTimeout(ok, fault.latencyMs));
@@ -302,18 +308,14 @@ export const REPLAY_MESSAGE =
 async function refuseReplay(
   req: RawRequest,
   services: Services,
+  signedAt: Date,
   now: Date,
   maxSkewMs = DEFAULT_MAX_SKEW_MS,
 ): Promise<void> {
-  const authorization = header(req, 'authorization') ?? '';
-  const signature = /Signature=([0-9a-f]{64})/.exec(authorization)?.[1];
+  const signature = /Signature=([0-9a-f]{64})/.exec(header(req, 'authorization') ?? '')?.[1];
   if (!signature) return;
-  const stamp = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(header(req, 'x-amz-date') ?? '');
-  const signedAt = stamp
-    ? Date.UTC(+stamp[1]!, +stamp[2]! - 1, +stamp[3]!, +stamp[4]!, +stamp[5]!, +stamp[6]!)
-    : now.getTime();
   const digest = createHash('sha256').update(signature).digest();
-  const expiresAt = new Date(Math.max(signedAt, now.getTime()) + maxSkewMs);
+  const expiresAt = new Date(Math.max(signedAt.getTime(), now.getTime()) + maxSkewMs);
   if ((await services.storage.rememberRequest(digest, expiresAt, now)) === 'seen') {
     throw new KmsError('InvalidSignatureException', REPLAY_MESSAGE);
   }

@@ -13,28 +13,20 @@ import { isJsonNumber, isJsonObject, parseJson, type JsonObject, type JsonValue 
 import { IamPolicyMessages as M } from './messages.js';
 import { findInvalidPrincipal } from './principals.js';
 import { wildcardMatch } from './wildcard.js';
+import {
+  ACTION_NAME,
+  ACTION_VENDOR,
+  DOCUMENT_ELEMENTS,
+  OUTSIDE_POLICY_CHARACTERS,
+  RESOURCE_ARN,
+  STATEMENT_ELEMENTS,
+} from './grammar.js';
 
 export type IamPolicyValidation = { ok: true } | { ok: false; message: string };
 
 type Kind = 'identity' | 'trust';
 
-const OUTSIDE_POLICY_CHARACTERS = /[^\t\n\r\u0020-\u00FF]/;
-const DOCUMENT_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
-const STATEMENT_ELEMENTS = new Set([
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-]);
 const SID = /^[0-9A-Za-z]*$/;
-const ACTION_VENDOR = /^[A-Za-z0-9-]+$/;
-const ACTION_NAME = /^[A-Za-z0-9*?]+$/;
-const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+$/;
 /** What a trust policy may allow (IAM User Guide, "Role trust policy"; STS API reference). */
 const TRUST_ACTIONS = [
   'sts:assumerole',

@@ -18,31 +18,18 @@ import type {
   PolicyEffect,
   PolicyVersion,
 } from './types.js';
+import {
+  ACTION_NAME,
+  ACTION_VENDOR,
+  DOCUMENT_ELEMENTS,
+  OUTSIDE_POLICY_CHARACTERS,
+  RESOURCE_ARN,
+  STATEMENT_ELEMENTS,
+} from './grammar.js';
 
 export type KeyPolicyValidation = { ok: true; document: PolicyDocument } | { ok: false; message: string };
 
-/** The characters the AWS model allows in a policy (PolicyType pattern in service-2.json). */
-const OUTSIDE_POLICY_CHARACTERS = /[^\t\n\r\u0020-\u00FF]/;
-
 const VERSIONS: readonly PolicyVersion[] = ['2012-10-17', '2008-10-17'];
-const DOCUMENT_ELEMENTS = new Set(['Version', 'Id', 'Statement']);
-const STATEMENT_ELEMENTS = new Set([
-  'Sid',
-  'Effect',
-  'Principal',
-  'NotPrincipal',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Condition',
-]);
-
-/** "service:Action" with * and ? wildcards in the action part. */
-const ACTION_VENDOR = /^[A-Za-z0-9-]+$/;
-const ACTION_NAME = /^[A-Za-z0-9*?]+$/;
-/** arn:partition:service:region:account:resource, any part but the first may hold wildcards. */
-const RESOURCE_ARN = /^arn:[^:]+:[^:]*:[^:]*:[^:]*:.+$/;
 
 /** Thrown inside the walk and caught at the top; never escapes this module. */
 class Malformed {
