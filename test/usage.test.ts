@@ -8,13 +8,15 @@ import {
   DescribeKeyCommand,
   EncryptCommand,
   GenerateDataKeyPairCommand,
+  ScheduleKeyDeletionCommand,
 } from '@aws-sdk/client-kms';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrent } from './helpers/cli.js';
-import { silentLogger, startTestServer } from './helpers/server.js';
+import { followClock } from './helpers/kms.js';
+import { ManualClock, silentLogger, startTestServer } from './helpers/server.js';
 import { startServer } from '../src/server/index.js';
 
 interface Report {
@@ -202,6 +204,38 @@ describe('trent usage', () => {
     const bad = await runTrent('usage', '--data-dir', dataDir, '--price-table', file);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(`trent: price table ${file}: keyMonthUsd must be a non-negative number\n`);
+  });
+});
+
+describe('trent usage of a key deleted after its waiting period', () => {
+  it('keeps the hours the key was charged, by month, once the key is gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trent-usage-deleted-'));
+    const clock = new ManualClock(new Date('2026-01-31T14:00:00Z'));
+    const t = await startTestServer({ dataDir: dir, clock });
+    let arn: string;
+    try {
+      const kms = followClock(t.client(), clock);
+      arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      // Charged from January 31 14:00 until it is scheduled, February 2 00:00: 10 hours, then 24.
+      clock.advance(34 * 3_600_000);
+      await kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
+      clock.advance(8 * 86_400_000);
+      expect((await t.server.runScheduledWork()).deleted).toEqual([arn]);
+    } finally {
+      await t.stop();
+    }
+    try {
+      const read = async (month: string) => {
+        const run = await runTrent('usage', '--data-dir', dir, '--format', 'json', '--month', month);
+        expect(run.code).toBe(0);
+        return (JSON.parse(run.stdout) as Report).keyMonths.filter((k) => k.keyArn === arn);
+      };
+      expect((await read('2026-01')).map((k) => k.hours)).toEqual([10]);
+      expect((await read('2026-02')).map((k) => k.hours)).toEqual([24]);
+      expect(await read('2026-03')).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

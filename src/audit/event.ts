@@ -29,9 +29,27 @@ export interface AwsInternalIdentity {
   invokedBy: 'AWS Internal';
 }
 
+/**
+ * The caller as the key owner's copy of a cross-account event shows it (CloudTrail userIdentity
+ * element, type AWSAccount): the other account and the principal in it, nothing more.
+ */
+export interface AwsAccountIdentity {
+  type: 'AWSAccount';
+  principalId: string;
+  accountId: string;
+}
+
+/** An AWS service calling with its own service principal (type AWSService), e.g. `ssm.amazonaws.com`. */
+export interface AwsServiceIdentity {
+  type: 'AWSService';
+  invokedBy: string;
+}
+
+export type EventIdentity = AuditIdentity | AwsInternalIdentity | AwsAccountIdentity | AwsServiceIdentity;
+
 export interface AuditEvent {
   eventVersion: typeof EVENT_VERSION;
-  userIdentity: AuditIdentity | AwsInternalIdentity | null;
+  userIdentity: EventIdentity | null;
   eventTime: string;
   /** kms.amazonaws.com, iam.amazonaws.com, sts.amazonaws.com */
   eventSource: string;
@@ -52,6 +70,8 @@ export interface AuditEvent {
   eventType: 'AwsApiCall' | 'AwsServiceEvent';
   managementEvent: boolean;
   recipientAccountId: string;
+  /** A cross-account call: the same id in the caller's copy and in each key owner's copy. */
+  sharedEventID?: string;
   serviceEventDetails?: Record<string, unknown>;
   eventCategory: 'Management';
 }
@@ -275,6 +295,40 @@ function additionalEventData(a: AuditInput, truncated: readonly string[]): Pick<
     ...(truncated.length ? { truncatedFields: [...truncated] } : {}),
   };
   return Object.keys(data).length ? { additionalEventData: data } : {};
+}
+
+/**
+ * A cross-account request is recorded in the caller's account and in the account of each key it
+ * used that another account owns ("Logging AWS KMS API calls with AWS CloudTrail"): one copy per
+ * owner, with its own eventID, the caller shown as an AWSAccount, and a sharedEventID linking
+ * every copy (set on `event` too). A request refused for access is recorded for the caller only,
+ * as AWS does. Returns the owners' copies; none when every key is the caller's.
+ */
+export function crossAccountCopies(event: AuditEvent): AuditEvent[] {
+  const caller = event.userIdentity;
+  if (!caller || !('principalId' in caller) || caller.type === 'AWSAccount') return [];
+  if (event.errorCode === 'AccessDeniedException') return [];
+  const owners = new Set<string>();
+  for (const resource of event.resources ?? []) {
+    if (resource.accountId !== event.recipientAccountId && /^\d{12}$/.test(resource.accountId)) {
+      owners.add(resource.accountId);
+    }
+  }
+  if (owners.size === 0) return [];
+  const sharedEventID = randomUUID();
+  event.sharedEventID = sharedEventID;
+  const identity: AwsAccountIdentity = {
+    type: 'AWSAccount',
+    principalId: caller.principalId,
+    accountId: caller.accountId,
+  };
+  return [...owners].map((owner) => ({
+    ...event,
+    userIdentity: identity,
+    eventID: randomUUID(),
+    recipientAccountId: owner,
+    sharedEventID,
+  }));
 }
 
 export interface ServiceEventInput {

@@ -2,6 +2,7 @@ export {
   auditView,
   buildAuditEvent,
   buildServiceEvent,
+  crossAccountCopies,
   responseDate,
   returnsSecret,
   type AuditEvent,
@@ -9,6 +10,9 @@ export {
   type AuditInput,
   type AuditSchema,
   type AuditSource,
+  type AwsAccountIdentity,
+  type AwsServiceIdentity,
+  type EventIdentity,
   type ServiceEventInput,
 } from './event.js';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyMaterialRecord, KeyRecord } from '../domain/types.js';
 import type { UsageRow } from '../storage/types.js';
-import { chargedKeyHours, monthBounds, priceUsage } from './bill.js';
+import { chargedKeyHours, keyHoursAtDeletion, monthBounds, priceUsage } from './bill.js';
 import { DEFAULT_PRICE_TABLE, validatePriceTable } from './prices.js';
 
 const A = '111122223333';
@@ -162,5 +162,35 @@ describe('chargedKeyHours', () => {
 
   it('charges nothing for AWS managed keys', () => {
     expect(chargedKeyHours(key({ keyManager: 'AWS' }), [], '2026-03', new Date('2026-04-01T00:00:00Z'))).toBe(0);
+  });
+});
+
+describe('keyHoursAtDeletion', () => {
+  it('gives the charged hours of every month from creation to the deletion, for the bill to keep', () => {
+    const k = key({
+      creationDate: new Date('2026-01-31T00:00:00Z'),
+      keyState: 'PendingDeletion',
+      deletionDate: new Date('2026-03-08T00:00:00Z'),
+      pendingDeletionWindowInDays: 7,
+    });
+    // Scheduled on March 1 00:00: all of January 31 and February, nothing in March.
+    expect(keyHoursAtDeletion(k, [], new Date('2026-03-08T00:00:00Z'))).toEqual([
+      { period: '2026-01', accountId: A, region: 'us-east-1', keyArn: KEY, hours: 24 },
+      { period: '2026-02', accountId: A, region: 'us-east-1', keyArn: KEY, hours: 672 },
+    ]);
+  });
+
+  it('crosses a year and keeps nothing of AWS managed keys', () => {
+    const k = key({
+      creationDate: new Date('2025-12-31T23:00:00Z'),
+      keyState: 'PendingDeletion',
+      deletionDate: new Date('2026-01-08T01:00:00Z'),
+      pendingDeletionWindowInDays: 7,
+    });
+    expect(keyHoursAtDeletion(k, [], new Date('2026-01-08T01:00:00Z')).map((r) => [r.period, r.hours])).toEqual([
+      ['2025-12', 1],
+      ['2026-01', 1],
+    ]);
+    expect(keyHoursAtDeletion(key({ keyManager: 'AWS' }), [], new Date('2026-03-01T00:00:00Z'))).toEqual([]);
   });
 });

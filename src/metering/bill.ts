@@ -4,7 +4,7 @@
  * by the hour (KMS pricing, "Key storage").
  */
 import type { KeyMaterialRecord, KeyRecord } from '../domain/types.js';
-import type { Storage, UsageRow } from '../storage/types.js';
+import type { KeyHoursRow, Storage, UsageRow } from '../storage/types.js';
 import { PRICE_CLASSES, type PriceClass, type PriceTable } from './prices.js';
 
 export interface UsageLine {
@@ -79,6 +79,26 @@ export function chargedKeyHours(
     if (end > begin) hours += Math.ceil((end - begin) / HOUR_MS);
   }
   return hours;
+}
+
+/**
+ * What a key being deleted was charged, month by month from its creation to `now`: stored with the
+ * deletion (Storage.deleteKey), since the bill computes the hours of live keys from their records.
+ */
+export function keyHoursAtDeletion(key: KeyRecord, materials: readonly KeyMaterialRecord[], now: Date): KeyHoursRow[] {
+  if (key.keyManager !== 'CUSTOMER') return [];
+  const rows: KeyHoursRow[] = [];
+  const from = key.creationDate;
+  for (
+    let year = from.getUTCFullYear(), month = from.getUTCMonth();
+    Date.UTC(year, month, 1) <= now.getTime();
+    month === 11 ? ((year += 1), (month = 0)) : (month += 1)
+  ) {
+    const period = `${year}-${String(month + 1).padStart(2, '0')}`;
+    const hours = chargedKeyHours(key, materials, period, now);
+    if (hours > 0) rows.push({ period, accountId: key.accountId, region: key.region, keyArn: key.arn, hours });
+  }
+  return rows;
 }
 
 /** Prices the counted rows and the key hours of one month. */
@@ -156,6 +176,10 @@ export async function usageReport(
       if (!page.more || page.keys.length === 0) break;
       after = page.keys[page.keys.length - 1]!.keyId;
     }
+  }
+  // Keys deleted since: their hours were stored at deletion.
+  for (const row of await storage.listDeletedKeyHours(opts.period, opts.accountId)) {
+    keyHours.push({ accountId: row.accountId, region: row.region, keyArn: row.keyArn, hours: row.hours });
   }
   keyHours.sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.keyArn, b.keyArn));
   return priceUsage(opts.period, rows, keyHours, opts.prices);

@@ -19,6 +19,7 @@ export {
 } from './prices.js';
 export {
   chargedKeyHours,
+  keyHoursAtDeletion,
   monthBounds,
   priceUsage,
   roundUsd,

@@ -9,6 +9,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   buildAuditEvent,
+  crossAccountCopies,
   type AuditEvent,
   type AuditIdentity,
   type AuditSource,
@@ -269,7 +270,9 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
     }
     const durable = !error && facts !== undefined && (!readOnly || facts.returnsSecret);
     try {
-      await audit.record(event, durable);
+      // Copies for the owners of other accounts' keys the request used, recorded like the event.
+      const copies = crossAccountCopies(event);
+      await Promise.all([audit.record(event, durable), ...copies.map((copy) => audit.record(copy, durable))]);
       // One count per audited request of an authenticated caller: the caller's account pays.
       if (caller) {
         const { principal, region, keyArns } = caller;

@@ -3,6 +3,7 @@
  * of STS sessions long expired, and automatic rotation of keys that are due. Time comes from the injected clock, so tests move it
  * forward and call `runScheduledWork` instead of sleeping.
  */
+import { keyHoursAtDeletion } from '../metering/index.js';
 import { rotateKey, type Services } from '../services/kms/index.js';
 import { sweepExpiredSessions } from './credentials.js';
 
@@ -23,7 +24,9 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     const due = await storage.keysDueForDeletion(now, BATCH);
     let progressed = false;
     for (const key of due) {
-      if ((await storage.deleteKey(key)) === 'ok') {
+      // Its charged hours outlive it: the bill of its months still counts them.
+      const keyHours = keyHoursAtDeletion(key, await storage.listKeyMaterials(key.arn), now);
+      if ((await storage.deleteKey(key, keyHours)) === 'ok') {
         services.materials.forget(key.arn);
         deleted.push(key.arn);
         progressed = true;

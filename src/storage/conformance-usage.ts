@@ -1,9 +1,11 @@
 /**
- * Conformance suite for the usage counters (Storage.addUsage, Storage.listUsage), run by every
- * backend's test file. `open` must return a fresh, empty, migrated storage each time.
+ * Conformance suite for the usage counters (Storage.addUsage, Storage.listUsage) and the hours of
+ * deleted keys (Storage.deleteKey's keyHours, listDeletedKeyHours), run by every backend's test
+ * file. `open` must return a fresh, empty, migrated storage each time.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Storage, UsageRow } from './types.js';
+import type { KeyRecord } from '../domain/types.js';
+import type { KeyHoursRow, Storage, UsageRow } from './types.js';
 
 const A = '111122223333';
 const B = '444455556666';
@@ -18,6 +20,29 @@ const row = (overrides: Partial<UsageRow> = {}): UsageRow => ({
   priceClass: 'symmetric',
   requests: 1,
   ...overrides,
+});
+
+const T0 = new Date('2026-03-01T00:00:00Z');
+const MATERIAL = 'a'.repeat(64);
+
+const keyRecord = (keyId: string, accountId = A): KeyRecord => ({
+  arn: `arn:aws:kms:us-east-1:${accountId}:key/${keyId}`,
+  keyId,
+  accountId,
+  region: 'us-east-1',
+  description: '',
+  keySpec: 'SYMMETRIC_DEFAULT',
+  keyUsage: 'ENCRYPT_DECRYPT',
+  origin: 'AWS_KMS',
+  keyManager: 'CUSTOMER',
+  keyState: 'Enabled',
+  creationDate: T0,
+  policy: '{}',
+  tags: [],
+  rotationEnabled: false,
+  currentMaterialId: MATERIAL,
+  multiRegion: false,
+  version: 1,
 });
 
 export function describeUsageStorageConformance(name: string, open: () => Promise<Storage>): void {
@@ -71,6 +96,40 @@ export function describeUsageStorageConformance(name: string, open: () => Promis
     it('accepts an empty batch', async () => {
       await s.addUsage([]);
       expect(await s.listUsage('2026-03')).toEqual([]);
+    });
+
+    it('keeps the hours of a deleted key, written with the deletion, by month and account', async () => {
+      const created = async (keyId: string, accountId = A) => {
+        const key = keyRecord(keyId, accountId);
+        await s.createKey(key, { keyArn: key.arn, materialId: MATERIAL, wrapped: Buffer.from('w'), createdAt: T0 });
+        return key;
+      };
+      const one = await created('00000000-0000-4000-8000-000000000011');
+      const two = await created('00000000-0000-4000-8000-000000000012', B);
+      const hours = (key: KeyRecord, period: string, n: number): KeyHoursRow => ({
+        period,
+        accountId: key.accountId,
+        region: key.region,
+        keyArn: key.arn,
+        hours: n,
+      });
+      expect(await s.deleteKey(one, [hours(one, '2026-03', 100), hours(one, '2026-04', 20)])).toBe('ok');
+      expect(await s.deleteKey(two, [hours(two, '2026-03', 7)])).toBe('ok');
+      expect(await s.listDeletedKeyHours('2026-03')).toEqual([hours(one, '2026-03', 100), hours(two, '2026-03', 7)]);
+      expect(await s.listDeletedKeyHours('2026-04', A)).toEqual([hours(one, '2026-04', 20)]);
+      expect(await s.listDeletedKeyHours('2026-03', B)).toEqual([hours(two, '2026-03', 7)]);
+      expect(await s.listDeletedKeyHours('2026-05')).toEqual([]);
+    });
+
+    it('writes no hours when the deletion is refused, and deletes nothing when the hours are bad', async () => {
+      const key = keyRecord('00000000-0000-4000-8000-000000000013');
+      await s.createKey(key, { keyArn: key.arn, materialId: MATERIAL, wrapped: Buffer.from('w'), createdAt: T0 });
+      const row = { period: '2026-03', accountId: A, region: 'us-east-1', keyArn: key.arn, hours: 5 };
+      expect(await s.deleteKey({ ...key, version: 99 }, [row])).not.toBe('ok');
+      expect(await s.listDeletedKeyHours('2026-03')).toEqual([]);
+      await expect(s.deleteKey(key, [{ ...row, hours: -1 }])).rejects.toThrow();
+      expect(await s.getKey(key.region, key.accountId, key.keyId)).toBeDefined();
+      expect(await s.listDeletedKeyHours('2026-03')).toEqual([]);
     });
 
     it('keeps counts across a reset of keys (the bill is not dev state)', async () => {

@@ -6,7 +6,7 @@
 import { SqliteStorage } from './sqlite/index.js';
 import type { Storage } from './types.js';
 
-export type { LimitReached, Page, SeedWrite, Storage, UsageRow, WriteResult } from './types.js';
+export type { KeyHoursRow, LimitReached, Page, SeedWrite, Storage, UsageRow, WriteResult } from './types.js';
 
 export interface StorageOptions {
   /** Path of the SQLite database file, or ':memory:' for a private in-memory database. */

@@ -49,7 +49,9 @@ export function withKeyCache(storage: Storage, maxEntries = 2000): Storage {
     addKeyMaterial: writing((key: KeyRecord, material: Parameters<Storage['addKeyMaterial']>[1]) =>
       storage.addKeyMaterial(key, material),
     ),
-    deleteKey: writing((key: KeyRecord) => storage.deleteKey(key)),
+    deleteKey: writing((key: KeyRecord, keyHours?: Parameters<Storage['deleteKey']>[1]) =>
+      storage.deleteKey(key, keyHours),
+    ),
     async resetAll() {
       try {
         await storage.resetAll();

@@ -59,6 +59,16 @@ export interface UsageRow {
   requests: number;
 }
 
+/** The hours a deleted customer managed key was charged in one month (kept after its record is gone). */
+export interface KeyHoursRow {
+  /** YYYY-MM (UTC). */
+  period: string;
+  accountId: string;
+  region: string;
+  keyArn: string;
+  hours: number;
+}
+
 // @identity-storage-import
 import type { IdentityStorage } from './identity-types.js';
 // @session-storage-import
@@ -89,6 +99,8 @@ export interface Storage /* @storage-extends */ extends IdentityStorage, Session
   addUsage(rows: readonly UsageRow[]): Promise<void>;
   /** The counts of one month, optionally of one account, ordered by account, region, key, operation, class. */
   listUsage(period: string, accountId?: string): Promise<UsageRow[]>;
+  /** The charged hours of keys deleted, of one month, optionally of one account, ordered by account, region, key. */
+  listDeletedKeyHours(period: string, accountId?: string): Promise<KeyHoursRow[]>;
 
   // Accounts and credentials
   putAccount(account: AccountRecord): Promise<void>;
@@ -139,8 +151,10 @@ export interface Storage /* @storage-extends */ extends IdentityStorage, Session
   /**
    * Deletes the key, all its materials, and every alias pointing at it. Copies of the deleted
    * rows may survive in the backend's files (SQLite: the WAL) until eraseDeleted() returns 'done'.
+   * `keyHours`, the hours the key was charged in each month (metering), are stored in the same
+   * transaction: the bill keeps them once the key is gone.
    */
-  deleteKey(key: KeyRecord): Promise<WriteResult>;
+  deleteKey(key: KeyRecord, keyHours?: readonly KeyHoursRow[]): Promise<WriteResult>;
   /**
    * Makes content removed by earlier deletions (and secrets an update replaced) unrecoverable from
    * the backend's files (AWS: deleted key material is gone). Call it after a batch of deletions. 'busy' when it cannot be done now

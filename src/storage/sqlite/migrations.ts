@@ -305,4 +305,16 @@ CREATE TABLE usage (
   PRIMARY KEY (period, account_id, region, key_arn, operation, price_class)
 ) WITHOUT ROWID;
 `,
+  // 10: the charged hours of deleted keys, per month, written when the key is deleted (the key
+  // record, from which the hours of live keys are computed, is gone after that).
+  `
+CREATE TABLE deleted_key_hours (
+  period      TEXT    NOT NULL,
+  account_id  TEXT    NOT NULL,
+  region      TEXT    NOT NULL,
+  key_arn     TEXT    NOT NULL,
+  hours       INTEGER NOT NULL CHECK (hours >= 0),
+  PRIMARY KEY (period, key_arn)
+) WITHOUT ROWID;
+`,
 ];

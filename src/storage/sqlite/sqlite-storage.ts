@@ -42,7 +42,7 @@ import type { GrantRecord } from '../../domain/grants.js';
 import type { CreateGrantResult, GrantFilter, GrantLimits, RetirableGrantsQuery } from '../grant-types.js';
 import type { Page } from '../types.js';
 import { SqliteGrants } from './grants.js';
-import type { UsageRow } from '../types.js';
+import type { KeyHoursRow, UsageRow } from '../types.js';
 import { SqliteUsage } from './usage.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
@@ -388,11 +388,13 @@ export class SqliteStorage implements Storage {
     return this.read(() => q.listMaterials.all(keyArn)).map(materialFromRow);
   }
 
-  async deleteKey(key: KeyRecord): Promise<WriteResult> {
+  async deleteKey(key: KeyRecord, keyHours: readonly KeyHoursRow[] = []): Promise<WriteResult> {
     const q = this.q;
+    const usage = this.usage;
     const result = this.write((): WriteResult => {
       const deleted = q.deleteKey.get({ arn: key.arn, version: key.version });
       if (deleted === undefined) return this.whyNotWritten(key.arn);
+      usage.addKeyHours(keyHours);
       // The foreign keys cascade these too; deleting explicitly keeps the rule visible here and
       // independent of the foreign_keys pragma.
       q.deleteMaterials.run(key.arn);
@@ -697,6 +699,11 @@ export class SqliteStorage implements Storage {
   async listUsage(period: string, accountId?: string): Promise<UsageRow[]> {
     const usage = this.usage;
     return this.read(() => usage.list(period, accountId));
+  }
+
+  async listDeletedKeyHours(period: string, accountId?: string): Promise<KeyHoursRow[]> {
+    const usage = this.usage;
+    return this.read(() => usage.listKeyHours(period, accountId));
   }
 
   // Internals
