@@ -11,15 +11,17 @@ const allowed = {
   keystore: ['domain', 'crypto'],
   storage: ['domain'],
   metering: ['domain', 'storage'],
+  // Request quotas (README, "Request quotas"): tables and buckets, no I/O.
+  quotas: ['domain'],
   model: [],
   protocol: ['model', 'domain'],
   auth: ['domain'],
   // A service uses the core, its protocol and the pipeline, never another service (STYLE.md).
-  services: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage', 'protocol', 'pipeline', 'audit', 'auth'],
+  services: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage', 'protocol', 'pipeline', 'audit', 'auth', 'quotas'],
   // The pipeline is shared by every service; it names KMS's types in Services, nothing else of them.
-  pipeline: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage', 'protocol', 'audit', 'auth', 'services'],
+  pipeline: ['domain', 'crypto', 'policy', 'model', 'keystore', 'storage', 'protocol', 'audit', 'auth', 'services', 'quotas'],
 };
-const folders = ['crypto', 'domain', 'policy', 'keystore', 'storage', 'model', 'protocol', 'auth', 'services', 'pipeline', 'server', 'cli', 'audit', 'metering', 'config', 'seed'];
+const folders = ['crypto', 'domain', 'policy', 'keystore', 'storage', 'model', 'protocol', 'auth', 'services', 'pipeline', 'server', 'cli', 'audit', 'metering', 'config', 'seed', 'quotas'];
 const SERVICES = ['kms', 'iam', 'sts'];
 
 /** The SM2 library is allowed for SM2DSA and SM2PKE only, so in one file (docs/architecture.md, "SM2"). */

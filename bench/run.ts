@@ -16,6 +16,8 @@
  *   BENCH_CPU_PROF     directory: run the Trents under `node --cpu-prof` writing there
  *   BENCH_PRIMITIVES   0 skips the signing and MAC section (Sign, Verify, GenerateMac against the
  *                      same primitive called directly in one process, at concurrency 16)
+ *   BENCH_TRAIL        0 skips the audit delivery and metering section (Encrypt with both on against
+ *                      both off, at concurrency 16)
  *   BENCH_AUTHZ        0 skips the authorization section (Encrypt by an IAM user under a 20-statement
  *                      key policy and a 10-statement identity policy, against root and the default
  *                      policy, at concurrency 16)
@@ -83,13 +85,32 @@ interface Trent {
   credentials: Credentials;
 }
 
-async function startTrent(label: string, logDir: string, extraNodeArgs: string[] = []): Promise<Trent> {
+async function startTrent(
+  label: string,
+  logDir: string,
+  extraNodeArgs: string[] = [],
+  serveArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Trent> {
   const port = await freePort();
   const dataDir = tempDir(`trent-bench-${label}-`);
   const child = startChild(
     `trent-${label}`,
-    [...extraNodeArgs, CLI, 'serve', '--port', String(port), '--data-dir', dataDir],
+    // The memory section creates keys far faster than CreateKey's quota of 5 a second.
+    [
+      ...extraNodeArgs,
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--quota',
+      'CreateKey=1000000',
+      ...serveArgs,
+    ],
     logDir,
+    env,
   );
   await waitHealthy(child, port);
   const raw = JSON.parse(await readFile(join(dataDir, 'admin-credentials.json'), 'utf8')) as Credentials;
@@ -569,6 +590,57 @@ async function primitives(logDir: string): Promise<void> {
   );
 }
 
+interface EncryptCell {
+  pid: number;
+  port: number;
+  credentials: Credentials;
+  input: () => unknown;
+}
+
+/**
+ * Encrypt in each cell, primed, then measured in ROUNDS interleaved rounds so that the machine's
+ * drift falls on every cell alike; the median round of each cell.
+ */
+async function interleavedEncrypt(
+  cells: Record<string, EncryptCell>,
+  concurrency: number,
+): Promise<Record<string, CellResult>> {
+  for (const cell of Object.values(cells)) {
+    await runCell(cell.pid, cell.port, cell.credentials, 'Encrypt', cell.input, concurrency, PRIME_MS, 0);
+  }
+  const roundMs = Math.max(1, Math.round(DURATION_MS / ROUNDS));
+  const rounds: Record<string, CellResult[]> = {};
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, cell] of Object.entries(cells)) {
+      const result = await runCell(
+        cell.pid,
+        cell.port,
+        cell.credentials,
+        'Encrypt',
+        cell.input,
+        concurrency,
+        WARMUP_MS,
+        roundMs,
+      );
+      (rounds[name] ??= []).push(result);
+    }
+  }
+  return Object.fromEntries(Object.entries(rounds).map(([name, results]) => [name, medianCell(results)]));
+}
+
+function cellTable(label: string, results: Record<string, CellResult>): string {
+  const rows = Object.entries(results).map(([name, m]) => [
+    name,
+    fmt(m.opsPerSec, 0),
+    fmt(m.p50, 2),
+    fmt(m.p99, 2),
+    fmt(m.cpuUsPerOp, 0),
+    String(m.errors),
+    m.firstError ?? '',
+  ]);
+  return table([label, 'ops/s', 'p50 ms', 'p99 ms', 'trent CPU µs/op', 'errors', 'first error'], rows);
+}
+
 const AUTHZ = envInt('BENCH_AUTHZ', 1) !== 0;
 const AUTHZ_CONCURRENCY = 16;
 
@@ -587,50 +659,68 @@ async function authorization(logDir: string): Promise<void> {
       input: () => ({ KeyId: setup.policyKeyArn, Plaintext: plaintext }),
     },
   };
-  for (const cell of Object.values(cells)) {
-    await runCell(trent.child.pid, trent.port, cell.credentials, 'Encrypt', cell.input, AUTHZ_CONCURRENCY, PRIME_MS, 0);
-  }
-  const roundMs = Math.max(1, Math.round(DURATION_MS / ROUNDS));
-  const results: Record<string, CellResult[]> = {};
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, cell] of Object.entries(cells)) {
-      const result = await runCell(
-        trent.child.pid,
-        trent.port,
-        cell.credentials,
-        'Encrypt',
-        cell.input,
-        AUTHZ_CONCURRENCY,
-        WARMUP_MS,
-        roundMs,
-      );
-      (results[name] ??= []).push(result);
-    }
-  }
-  const rows = Object.entries(results).map(([name, rounds]) => {
-    const m = medianCell(rounds);
-    return [
-      name,
-      fmt(m.opsPerSec, 0),
-      fmt(m.p50, 2),
-      fmt(m.p99, 2),
-      fmt(m.cpuUsPerOp, 0),
-      String(m.errors),
-      m.firstError ?? '',
-    ];
-  });
+  const results = await interleavedEncrypt(
+    Object.fromEntries(
+      Object.entries(cells).map(([name, cell]) => [name, { pid: trent.child.pid, port: trent.port, ...cell }]),
+    ),
+    AUTHZ_CONCURRENCY,
+  );
   console.log('');
   console.log(`Authorization: Encrypt at concurrency ${AUTHZ_CONCURRENCY}`);
-  console.log(
-    table(['caller and policies', 'ops/s', 'p50 ms', 'p99 ms', 'trent CPU µs/op', 'errors', 'first error'], rows),
-  );
-  const [base, heavy] = Object.values(results).map(medianCell);
+  console.log(cellTable('caller and policies', results));
+  const [base, heavy] = Object.values(results);
   const ratio = base!.opsPerSec > 0 ? heavy!.opsPerSec / base!.opsPerSec : NaN;
   console.log(
     `Goal: Encrypt under a 20-statement key policy and a 10-statement identity policy >= ${AUTHZ_GOAL_RATIO} x ` +
       `the default policy: ${ratio >= AUTHZ_GOAL_RATIO ? 'PASS' : 'MISS'} (ratio ${fmt(ratio, 2)})`,
   );
   await trent.child.stop();
+}
+
+const TRAIL = envInt('BENCH_TRAIL', 1) !== 0;
+const TRAIL_CONCURRENCY = 16;
+/** Issue 8: Encrypt with log-file delivery and metering on, against both off, at least this ratio. */
+const TRAIL_GOAL_RATIO = 0.8;
+
+/**
+ * Encrypt with audit delivery and metering on (log files every second, digests every 5 s, every
+ * request counted) against a server started with the bench-only switch TRENT_BENCH_DISABLE that
+ * turns both off. Both keep the JSON-lines trail: that is the audit, not the delivery.
+ */
+async function trail(logDir: string): Promise<void> {
+  const on = await startTrent('trail-on', logDir, [], ['--audit-interval', '1', '--digest-interval', '5']);
+  const off = await startTrent('trail-off', logDir, [], [], {
+    ...process.env,
+    TRENT_BENCH_DISABLE: 'delivery,metering',
+  });
+  const plaintext = randomBytes(1024).toString('base64');
+  const cellOf = async (trent: Trent): Promise<EncryptCell> => {
+    const client = new SigV4JsonClient(trent.port, trent.credentials, 1);
+    const created = await client.json<{ KeyMetadata: { KeyId: string } }>('CreateKey', {});
+    client.close();
+    const keyId = created.KeyMetadata.KeyId;
+    return {
+      pid: trent.child.pid,
+      port: trent.port,
+      credentials: trent.credentials,
+      input: () => ({ KeyId: keyId, Plaintext: plaintext }),
+    };
+  };
+  const results = await interleavedEncrypt(
+    { 'delivery and metering on': await cellOf(on), 'both off (TRENT_BENCH_DISABLE)': await cellOf(off) },
+    TRAIL_CONCURRENCY,
+  );
+  console.log('');
+  console.log(`Audit delivery and metering: Encrypt at concurrency ${TRAIL_CONCURRENCY}`);
+  console.log(cellTable('server', results));
+  const [withTrail, without] = Object.values(results);
+  const ratio = without!.opsPerSec > 0 ? withTrail!.opsPerSec / without!.opsPerSec : NaN;
+  console.log(
+    `Goal: Encrypt with delivery and metering on >= ${TRAIL_GOAL_RATIO} x both off: ` +
+      `${ratio >= TRAIL_GOAL_RATIO ? 'PASS' : 'MISS'} (ratio ${fmt(ratio, 2)})`,
+  );
+  await on.child.stop();
+  await off.child.stop();
 }
 
 async function main(): Promise<void> {
@@ -650,6 +740,7 @@ async function main(): Promise<void> {
     if (OPS.length && CONCURRENCY.length) await throughput(logDir);
     if (PRIMITIVES) await primitives(logDir);
     if (AUTHZ) await authorization(logDir);
+    if (TRAIL) await trail(logDir);
     if (KEYS > 0) await memory(logDir);
   } finally {
     console.log(

@@ -11,10 +11,11 @@ import {
   PutKeyPolicyCommand,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalEvents } from './helpers/audit.js';
 import { bytes, expectKmsError, otherAccountClient } from './helpers/kms.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -34,13 +35,7 @@ type Event = Record<string, unknown> & {
   userIdentity: Record<string, unknown>;
 };
 
-async function events(): Promise<Event[]> {
-  const dir = join(t.dataDir, 'audit');
-  const lines: string[] = [];
-  for (const f of (await readdir(dir)).sort())
-    lines.push(...(await readFile(join(dir, f), 'utf8')).split('\n').filter(Boolean));
-  return lines.map((l) => JSON.parse(l) as Event);
-}
+const events = () => journalEvents<Event>(t.dataDir);
 
 const policy = (account: string, shared: string) =>
   JSON.stringify({

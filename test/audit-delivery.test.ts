@@ -215,6 +215,21 @@ describe('trent audit validate', () => {
     expect(c.out).toContain(`Digest file s3://trent-audit-dir/${us[0]} INVALID: signature verification failed`);
     expect(c.status).toBe(1);
   });
+
+  it('reports two digests whose places were swapped', async () => {
+    const dir = await copyOf('reordered-digests');
+    const us = (await digestFiles(dir)).filter((d) => d.includes('/us-east-1/')).sort();
+    for (const suffix of ['', '.sig']) {
+      const [a, b] = [join(dir, us[0]! + suffix), join(dir, us[1]! + suffix)];
+      const [first, second] = [await readFile(a), await readFile(b)];
+      await writeFile(a, second);
+      await writeFile(b, first);
+    }
+    const { status, out } = validate(dir);
+    expect(out).toMatch(new RegExp(`Digest file s3://trent-audit-dir/${us[0]!.replace(/[.]/g, '\\.')} INVALID`));
+    expect(out).toMatch(new RegExp(`Digest file s3://trent-audit-dir/${us[1]!.replace(/[.]/g, '\\.')} INVALID`));
+    expect(status).toBe(1);
+  });
 });
 
 describe('delivery across a restart', () => {

@@ -15,6 +15,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeyGenerationPool } from '../src/crypto/index.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { KMS_THROTTLING_MESSAGE } from '../src/quotas/index.js';
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -85,6 +86,7 @@ describe('key generation beside the data plane', () => {
     expect(created).toBeGreaterThanOrEqual(2);
     expect(refusals.length).toBeGreaterThanOrEqual(1);
     expect(created + refusals.length).toBe(6);
-    for (const refusal of refusals) expect(refusal).toEqual({ name: 'ThrottlingException', message: 'Rate exceeded' });
+    for (const refusal of refusals)
+      expect(refusal).toEqual({ name: 'ThrottlingException', message: KMS_THROTTLING_MESSAGE });
   });
 });

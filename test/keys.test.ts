@@ -128,9 +128,9 @@ describe('CreateKey', () => {
 
   it('answers UnsupportedOperationException for what this server does not build yet', async () => {
     await expectKmsError(
-      kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' })),
+      kms.send(new CreateKeyCommand({ Origin: 'AWS_CLOUDHSM' })),
       'UnsupportedOperationException',
-      'Origin EXTERNAL is not supported by this server yet.',
+      'Origin AWS_CLOUDHSM is not supported by this server yet.',
     );
     await expectKmsError(
       kms.send(new CreateKeyCommand({ MultiRegion: true })),

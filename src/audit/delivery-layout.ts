@@ -16,6 +16,8 @@ export const TRAIL_NAME = 'trent';
 export const DIRECTORY_BUCKET = 'trent-audit-dir';
 export const PUBLIC_KEY_FILE = 'trent-digest-public-key.pem';
 export const DELIVERY_STATE_FILE = 'trent-delivery-state.json';
+/** The state of delivery to a bucket, kept in the data directory (the bucket holds only what CloudTrail's does). */
+export const S3_DELIVERY_STATE_FILE = 'cloudtrail-s3-state.json';
 export const SIGNATURE_ALGORITHM = 'SHA256withRSA';
 export const HASH_ALGORITHM = 'SHA-256';
 

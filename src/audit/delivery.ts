@@ -6,17 +6,20 @@
  * their SHA-256, signed SHA256withRSA and chained to the previous digest ("CloudTrail digest file
  * structure"; "Validating CloudTrail log file integrity").
  *
- * Progress is a cursor into the JSON-lines files kept in a state file written atomically. Each
- * step first records what it is about to do (`pending`), so a step interrupted by a crash is done
- * again identically at the next start: the same names, the same bytes. Nothing recorded is lost,
- * nothing is delivered twice.
+ * Objects go to a LogDestination (destination.ts): a directory or an S3 bucket. Progress is a
+ * cursor into the JSON-lines files kept in a local state file written atomically. Each step first
+ * records what it is about to do (`pending`), and moves the cursor only once every object of the
+ * step is stored, so a step interrupted by a crash or by a destination that does not answer is
+ * done again identically at the next start or the next interval: the same names, the same bytes.
+ * Nothing recorded is lost, nothing is delivered twice.
  */
 import { sign } from 'node:crypto';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AuditEvent } from './event.js';
 import type { DigestKey } from './digest-key.js';
+import { describeDestinationError, DirectoryDestination, type LogDestination } from './destination.js';
 import {
   DELIVERY_STATE_FILE,
   DIRECTORY_BUCKET,
@@ -46,6 +49,8 @@ export interface DeliveredLogFile {
 }
 
 interface ChainHead {
+  /** The bucket the digest went to; absent in older state: DIRECTORY_BUCKET. */
+  bucket?: string | undefined;
   object: string;
   hashValue: string;
   signature: string;
@@ -60,8 +65,11 @@ export interface DeliveryState {
   startedAt: string;
   /** A delivery begun and not finished: the events up to `to`, named with `time`. */
   pending?: { to: Cursor; time: string } | undefined;
-  /** A digest run begun and not finished, ending at `time`. */
-  pendingDigest?: { time: string } | undefined;
+  /**
+   * A digest run begun and not finished, ending at `time`, over the first `files` undigested log
+   * files (absent in older state: all of them).
+   */
+  pendingDigest?: { time: string; files?: number | undefined } | undefined;
   /** Log files delivered since the last digest. */
   undigested: DeliveredLogFile[];
   /** The newest digest of each `account/region`. */
@@ -71,8 +79,14 @@ export interface DeliveryState {
 export interface AuditDeliveryOptions {
   /** Where the sink's `events-YYYYMMDDHH.jsonl` files are. */
   eventsDir: string;
-  /** Where log files, digests, the public key and the state file go. */
-  auditDir: string;
+  /** A directory for log files, digests, the public key and the state file (DirectoryDestination). */
+  auditDir?: string | undefined;
+  /** Where log files, digests and the public key go, instead of `auditDir` (s3-destination.ts). */
+  destination?: LogDestination | undefined;
+  /** The state file; default `<auditDir>/trent-delivery-state.json`. Required with `destination`. */
+  statePath?: string | undefined;
+  /** Told of what is delivered and of failures (server/metrics.ts). */
+  observer?: DeliveryObserver | undefined;
   key: DigestKey;
   now?: () => Date;
   /** Told of lines that are not JSON (a crash cut them) and of failed timer runs. */
@@ -88,6 +102,13 @@ export interface AuditDeliveryOptions {
   maxBatchBytes?: number | undefined;
 }
 
+export interface DeliveryObserver {
+  logFilesDelivered(count: number): void;
+  digestsWritten(count: number): void;
+  /** A delivery or digest run that failed (it is done again at the next interval). */
+  failed(): void;
+}
+
 /** Every event is bounded (limits.ts), far below this, so a batch always holds at least one. */
 const DEFAULT_MAX_BATCH_BYTES = 32 * 1024 * 1024;
 /** Where events of no known recipient go, when the server's account is not given. */
@@ -96,6 +117,8 @@ const FALLBACK_ACCOUNT = '000000000000';
 const FALLBACK_REGION = 'us-east-1';
 
 const EVENTS_FILE = /^events-\d{10}\.jsonl$/;
+/** Enough for any one event line (limits.ts bounds them), read to find the oldest undelivered one. */
+const PEEK_BYTES = 512 * 1024;
 const NEWLINE = 0x0a;
 
 export class AuditDelivery {
@@ -104,18 +127,54 @@ export class AuditDelivery {
   private timers: NodeJS.Timeout[] = [];
   private readonly now: () => Date;
   private readonly maxBatchBytes: number;
+  private readonly destination: LogDestination;
+  private readonly statePath: string;
+  private publicKeyStored = false;
 
   constructor(private readonly opts: AuditDeliveryOptions) {
     this.now = opts.now ?? (() => new Date());
     this.maxBatchBytes = opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+    if (opts.destination) {
+      if (opts.statePath === undefined) throw new Error('a delivery destination needs a state file path');
+      this.destination = opts.destination;
+      this.statePath = opts.statePath;
+    } else {
+      if (opts.auditDir === undefined) throw new Error('audit delivery needs a directory or a destination');
+      this.destination = new DirectoryDestination(opts.auditDir);
+      this.statePath = opts.statePath ?? join(opts.auditDir, DELIVERY_STATE_FILE);
+    }
   }
 
-  /** Writes the public key PEM and loads (or creates) the state; finishes an interrupted step. */
+  /** Where the objects go, for messages. */
+  get location(): string {
+    return this.destination.location;
+  }
+
+  /**
+   * Loads (or creates) the state, then stores the public key PEM and finishes an interrupted step.
+   * A destination that fails here (a bucket that does not answer) is warned of and tried again at
+   * the next interval; a state file that cannot be written fails.
+   */
   async open(): Promise<void> {
-    await writeFileAtomic(join(this.opts.auditDir, PUBLIC_KEY_FILE), this.opts.key.publicKeyPem);
     const state = await this.loadState();
-    if (state.pending) await this.deliverNow();
-    if (state.pendingDigest) await this.digestNow();
+    try {
+      await this.serial(() => this.storePublicKey());
+      if (state.pending) await this.deliverNow();
+      if (state.pendingDigest) await this.digestNow();
+    } catch (err) {
+      this.warnFailed(err);
+    }
+  }
+
+  /**
+   * Seconds between the oldest event recorded and not yet delivered and now; 0 when every event
+   * is delivered. Reads the first line after the cursor.
+   */
+  async lagSeconds(): Promise<number> {
+    const state = await this.loadState();
+    const time = await this.oldestUndelivered(state.cursor);
+    if (time === undefined) return 0;
+    return Math.max(0, (this.now().getTime() - time.getTime()) / 1000);
   }
 
   /** Runs delivery every `deliverMs` and digests every `digestMs` (unref'd timers). */
@@ -124,7 +183,7 @@ export class AuditDelivery {
       // setInterval takes at most 2^31-1 ms (about 24.8 days) and fires at once beyond it.
       const t = setInterval(
         () => {
-          run().catch((err: unknown) => this.opts.onWarning?.('audit delivery failed; will retry', { err }));
+          run().catch((err: unknown) => this.warnFailed(err));
         },
         Math.min(ms, 2 ** 31 - 1),
       );
@@ -139,13 +198,18 @@ export class AuditDelivery {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.deliverNow();
-    await this.digestNow();
+    try {
+      await this.deliverNow();
+      await this.digestNow();
+    } finally {
+      this.destination.close?.();
+    }
   }
 
   /** Delivers the events recorded since the last delivery; returns the log files written. */
   deliverNow(): Promise<DeliveredLogFile[]> {
     return this.serial(async () => {
+      await this.storePublicKey();
       const files: DeliveredLogFile[] = [];
       for (;;) {
         const { delivered, more } = await this.deliver();
@@ -157,13 +221,33 @@ export class AuditDelivery {
 
   /** Writes a digest per account and region (also when no log file was delivered); returns their objects. */
   digestNow(): Promise<string[]> {
-    return this.serial(() => this.digest());
+    return this.serial(async () => {
+      await this.storePublicKey();
+      return this.digest();
+    });
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(run);
+    const next = this.queue.then(run).catch((err: unknown) => {
+      this.opts.observer?.failed();
+      throw err;
+    });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private warnFailed(err: unknown): void {
+    this.opts.onWarning?.('audit delivery failed; will retry', {
+      destination: this.destination.location,
+      ...describeDestinationError(err),
+    });
+  }
+
+  /** The PEM beside the log files, once per process (again after a failure). */
+  private async storePublicKey(): Promise<void> {
+    if (this.publicKeyStored) return;
+    await this.destination.put(this.destination.keyPrefix + PUBLIC_KEY_FILE, this.opts.key.publicKeyPem);
+    this.publicKeyStored = true;
   }
 
   /** One batch of at most about `maxBatchBytes` of the journal; `more` if the journal goes on. */
@@ -171,6 +255,7 @@ export class AuditDelivery {
     const state = await this.loadState();
     const from = state.cursor;
     let pending = state.pending;
+    const resumed = pending !== undefined;
     const read = await this.readEvents(from, pending?.to);
     if (!pending) {
       if (read.events.length === 0) {
@@ -197,9 +282,9 @@ export class AuditDelivery {
       const [account, region] = group.split('/') as [string, string];
       // Derived from the range and the group, so that a delivery done again names the same file.
       const unique = sha256Hex(`${JSON.stringify(from)}|${JSON.stringify(pending.to)}|${group}`).slice(0, 16);
-      const s3Object = logFileObject(account, region, time, unique);
+      const s3Object = this.destination.keyPrefix + logFileObject(account, region, time, unique);
       const json = JSON.stringify({ Records: events });
-      await writeFileAtomic(join(this.opts.auditDir, s3Object), gzipSync(json));
+      await this.destination.put(s3Object, gzipSync(json));
       const times = events.map((e) => e.eventTime).sort();
       delivered.push({
         account,
@@ -214,7 +299,9 @@ export class AuditDelivery {
     state.pending = undefined;
     state.undigested.push(...delivered);
     await this.saveState();
-    return { delivered, more: read.more };
+    this.opts.observer?.logFilesDelivered(delivered.length);
+    // A batch done again ends where it was cut then: what was recorded since comes next.
+    return { delivered, more: read.more || resumed };
   }
 
   private accountOf(event: AuditEvent): string {
@@ -234,35 +321,40 @@ export class AuditDelivery {
       // A digest's name has seconds: never reuse the previous end time.
       let end = Math.floor(this.now().getTime() / 1000) * 1000;
       for (const head of Object.values(state.chains)) end = Math.max(end, new Date(head.endTime).getTime() + 1000);
-      state.pendingDigest = { time: new Date(end).toISOString() };
+      state.pendingDigest = { time: new Date(end).toISOString(), files: state.undigested.length };
       await this.saveState();
     }
     const end = new Date(state.pendingDigest.time);
-    const groups = new Set([...Object.keys(state.chains), ...state.undigested.map((f) => `${f.account}/${f.region}`)]);
+    // The files this run was begun with: a run done again writes the same digests.
+    const included = state.undigested.slice(0, state.pendingDigest.files ?? state.undigested.length);
+    const groups = new Set([...Object.keys(state.chains), ...included.map((f) => `${f.account}/${f.region}`)]);
+    const bucket = this.destination.bucket;
     const written: string[] = [];
+    // Applied only once every digest is stored: a run done again chains to the same heads.
+    const heads: Record<string, ChainHead> = {};
     for (const group of [...groups].sort()) {
       const [account, region] = group.split('/') as [string, string];
-      const files = state.undigested.filter((f) => f.account === account && f.region === region);
+      const files = included.filter((f) => f.account === account && f.region === region);
       const previous = state.chains[group];
-      const object = digestObject(account, region, end);
+      const object = this.destination.keyPrefix + digestObject(account, region, end);
       const eventTimes = files.flatMap((f) => [f.oldestEventTime, f.newestEventTime]).sort();
       const digest = {
         awsAccountId: account,
         digestStartTime: previous?.endTime ?? state.startedAt,
         digestEndTime: isoSeconds(end),
-        digestS3Bucket: DIRECTORY_BUCKET,
+        digestS3Bucket: bucket,
         digestS3Object: object,
         digestPublicKeyFingerprint: this.opts.key.fingerprint,
         digestSignatureAlgorithm: SIGNATURE_ALGORITHM,
         newestEventTime: eventTimes.length ? eventTimes[eventTimes.length - 1]! : null,
         oldestEventTime: eventTimes.length ? eventTimes[0]! : null,
-        previousDigestS3Bucket: previous ? DIRECTORY_BUCKET : null,
+        previousDigestS3Bucket: previous ? (previous.bucket ?? DIRECTORY_BUCKET) : null,
         previousDigestS3Object: previous?.object ?? null,
         previousDigestHashValue: previous?.hashValue ?? null,
         previousDigestHashAlgorithm: previous ? HASH_ALGORITHM : null,
         previousDigestSignature: previous?.signature ?? null,
         logFiles: files.map((f) => ({
-          s3Bucket: DIRECTORY_BUCKET,
+          s3Bucket: bucket,
           s3Object: f.s3Object,
           hashValue: f.hashValue,
           hashAlgorithm: HASH_ALGORITHM,
@@ -274,20 +366,22 @@ export class AuditDelivery {
       const hashValue = sha256Hex(content);
       const signature = sign(
         'sha256',
-        Buffer.from(digestSigningString(digest.digestEndTime, object, hashValue, previous?.signature ?? null)),
+        Buffer.from(digestSigningString(digest.digestEndTime, object, hashValue, previous?.signature ?? null, bucket)),
         this.opts.key.privateKey,
       ).toString('hex');
-      await writeFileAtomic(join(this.opts.auditDir, object), gzipSync(content));
-      await writeFileAtomic(
-        join(this.opts.auditDir, `${object}.sig`),
-        JSON.stringify({ signature, signatureAlgorithm: SIGNATURE_ALGORITHM }) + '\n',
-      );
-      state.chains[group] = { object, hashValue, signature, endTime: digest.digestEndTime };
+      // The signature is the object's metadata, as CloudTrail has it (`x-amz-meta-signature`).
+      await this.destination.put(object, gzipSync(content), {
+        signature,
+        'signature-algorithm': SIGNATURE_ALGORITHM,
+      });
+      heads[group] = { bucket, object, hashValue, signature, endTime: digest.digestEndTime };
       written.push(object);
     }
-    state.undigested = [];
+    Object.assign(state.chains, heads);
+    state.undigested = state.undigested.slice(included.length);
     state.pendingDigest = undefined;
     await this.saveState();
+    this.opts.observer?.digestsWritten(written.length);
     return written;
   }
 
@@ -339,7 +433,7 @@ export class AuditDelivery {
   private async loadState(): Promise<DeliveryState> {
     if (this.state) return this.state;
     try {
-      this.state = JSON.parse(await readFile(this.statePath(), 'utf8')) as DeliveryState;
+      this.state = JSON.parse(await readFile(this.statePath, 'utf8')) as DeliveryState;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.state = { version: 1, cursor: null, startedAt: isoSeconds(this.now()), undigested: [], chains: {} };
@@ -349,11 +443,34 @@ export class AuditDelivery {
   }
 
   private async saveState(): Promise<void> {
-    await writeFileAtomic(this.statePath(), JSON.stringify(this.state) + '\n', 0o600);
+    await writeFileAtomic(this.statePath, JSON.stringify(this.state) + '\n', 0o600);
   }
 
-  private statePath(): string {
-    return join(this.opts.auditDir, DELIVERY_STATE_FILE);
+  /** The eventTime of the first complete line after `from`, if there is one. */
+  private async oldestUndelivered(from: Cursor | null): Promise<Date | undefined> {
+    const names = (await readdir(this.opts.eventsDir).catch(() => [] as string[]))
+      .filter((n) => EVENTS_FILE.test(n) && (!from || n >= from.file))
+      .sort();
+    for (const name of names) {
+      const path = join(this.opts.eventsDir, name);
+      const start = from && name === from.file ? from.offset : 0;
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (size <= start) continue;
+      const { data, cut } = await readFrom(path, start, undefined, PEEK_BYTES);
+      const newline = data.indexOf(NEWLINE);
+      if (newline < 0 && !cut) continue;
+      try {
+        const time = new Date((JSON.parse(data.subarray(0, newline).toString('utf8')) as AuditEvent).eventTime);
+        if (!Number.isNaN(time.getTime())) return time;
+      } catch {
+        // A line a crash cut: delivery skips it too; the file's mtime stands in for it.
+      }
+      return (await stat(path)).mtime;
+    }
+    return undefined;
   }
 }
 
@@ -367,8 +484,9 @@ export function digestSigningString(
   object: string,
   hashValue: string,
   previousSignature: string | null,
+  bucket: string = DIRECTORY_BUCKET,
 ): string {
-  return `${endTime}\n${DIRECTORY_BUCKET}/${object}\n${hashValue}\n${previousSignature ?? 'null'}`;
+  return `${endTime}\n${bucket}/${object}\n${hashValue}\n${previousSignature ?? 'null'}`;
 }
 
 /** Bytes from `start` to `end` (default the file's size), at most `budget` of them (`cut` if fewer). */

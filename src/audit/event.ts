@@ -18,6 +18,8 @@ export interface AuditIdentity {
   /** Temporary credentials (CloudTrail userIdentity element, "sessionContext"). */
   sessionContext?: {
     sessionIssuer?: { type: 'Role'; principalId: string; arn: string; accountId: string; userName: string };
+    /** Empty for a role session not federated through web identity (as CloudTrail writes it). */
+    webIdFederationData?: Record<string, never>;
     attributes: { creationDate: string; mfaAuthenticated: string };
     sourceIdentity?: string;
   };

@@ -26,10 +26,25 @@ export { LIMITS, OMITTED, REDACTED } from './limits.js';
 export { DEFAULT_RETENTION_DAYS, fileHour, pruneAuditFiles } from './retention.js';
 export { FileAuditSink, type AuditSink, type FileAuditSinkOptions } from './sink.js';
 export { DEFAULT_MEMORY_AUDIT_CAPACITY, MemoryAuditSink } from './memory-sink.js';
-export { AuditDelivery, digestSigningString, type AuditDeliveryOptions, type DeliveredLogFile } from './delivery.js';
+export {
+  AuditDelivery,
+  digestSigningString,
+  type AuditDeliveryOptions,
+  type DeliveredLogFile,
+  type DeliveryObserver,
+} from './delivery.js';
+export {
+  DirectoryDestination,
+  normalizeKeyPrefix,
+  openS3Destination,
+  type LogDestination,
+  type StoredObject,
+} from './destination.js';
+export type { S3DestinationOptions } from './s3-destination.js';
 export {
   DELIVERY_STATE_FILE,
   DIRECTORY_BUCKET,
+  S3_DELIVERY_STATE_FILE,
   PUBLIC_KEY_FILE,
   TRAIL_NAME,
   digestObject,
@@ -42,4 +57,10 @@ export {
   publicKeyFingerprint,
   type DigestKey,
 } from './digest-key.js';
-export { validateAuditDir, type ValidateOptions, type ValidateResult } from './validate.js';
+export {
+  validateAuditDir,
+  validateTrail,
+  type ValidateOptions,
+  type ValidateResult,
+  type ValidateTrailOptions,
+} from './validate.js';

@@ -34,10 +34,14 @@ export interface FileAuditSinkOptions {
 
 export class FileAuditSink implements AuditSink {
   private queue: Pending[] = [];
+  /** Events of the batch being written (and fsynced), out of `queue`. */
+  private writing = 0;
   private flushing: Promise<void> | undefined;
   private file: { hour: string; handle: FileHandle } | undefined;
   private closed = false;
   private pruning: Promise<void> | undefined;
+  /** Settles when the last event recorded so far is written (batches are written in order). */
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -47,10 +51,28 @@ export class FileAuditSink implements AuditSink {
 
   record(event: AuditEvent, durable: boolean): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit log is closed'));
-    return new Promise((resolve, reject) => {
+    const written = new Promise<void>((resolve, reject) => {
       this.queue.push({ line: JSON.stringify(event) + '\n', durable, done: (err) => (err ? reject(err) : resolve()) });
       this.flushing ??= this.flush();
     });
+    this.last = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    return written;
+  }
+
+  /**
+   * Resolves once every event recorded before the call is in its file (written, not necessarily
+   * fsynced) or failed to be: what a reader of the files (LookupEvents, audit/lookup.ts) waits for.
+   */
+  written(): Promise<void> {
+    return this.last;
+  }
+
+  /** Events recorded and not yet written (and, when durable, fsynced): for /metrics. */
+  get queueDepth(): number {
+    return this.queue.length + this.writing;
   }
 
   private async flush(): Promise<void> {
@@ -59,6 +81,7 @@ export class FileAuditSink implements AuditSink {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
+      this.writing = batch.length;
       try {
         const handle = await this.handleFor(this.now());
         await handle.appendFile(batch.map((p) => p.line).join(''));
@@ -67,6 +90,7 @@ export class FileAuditSink implements AuditSink {
       } catch (err) {
         for (const p of batch) p.done(err);
       }
+      this.writing = 0;
     }
     this.flushing = undefined;
   }

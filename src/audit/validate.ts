@@ -1,21 +1,28 @@
 /**
- * Validation of a delivery directory, as `aws cloudtrail validate-logs` validates a bucket
- * ("Validating CloudTrail log file integrity"): for each account and region, walk the digest chain
- * from the newest digest in the time range back, checking each digest's signature (the `.sig`
- * file beside it, the directory's stand-in for S3 object metadata), its link to the digest after
- * it (hash and signature), and the SHA-256 of every log file it lists. Reports changed, deleted
- * and inserted log files and digests. Reads files only.
+ * Validation of a delivery directory or bucket, as `aws cloudtrail validate-logs` validates a
+ * bucket ("Validating CloudTrail log file integrity"): for each account and region, walk the
+ * digest chain from the newest digest in the time range back, checking each digest's signature
+ * (S3 object metadata `x-amz-meta-signature`; in a directory the `.sig` file beside it), its link
+ * to the digest after it (hash and signature), and the SHA-256 of every log file it lists. Reports
+ * changed, deleted and inserted log files and digests. Reads only.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { publicKeyFingerprint } from './digest-key.js';
 import { digestSigningString } from './delivery.js';
-import { DIRECTORY_BUCKET, digestFileTime, isoSeconds, logFileTime, sha256Hex } from './delivery-layout.js';
+import { digestFileTime, isoSeconds, logFileTime, sha256Hex } from './delivery-layout.js';
+import { DirectoryDestination, type LogDestination } from './destination.js';
 
 export interface ValidateOptions {
   dir: string;
+  publicKeyPem: string;
+  startTime?: Date | undefined;
+  endTime?: Date | undefined;
+  now?: Date | undefined;
+}
+
+export interface ValidateTrailOptions {
+  destination: LogDestination;
   publicKeyPem: string;
   startTime?: Date | undefined;
   endTime?: Date | undefined;
@@ -32,6 +39,7 @@ export interface ValidateResult {
 interface DigestJson {
   digestStartTime: string;
   digestEndTime: string;
+  digestS3Bucket: string;
   digestS3Object: string;
   digestPublicKeyFingerprint: string;
   previousDigestS3Object: string | null;
@@ -40,33 +48,31 @@ interface DigestJson {
   logFiles: { s3Object: string; hashValue: string }[];
 }
 
-const s3 = (object: string) => `s3://${DIRECTORY_BUCKET}/${object}`;
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(path)));
-    else if (e.isFile()) out.push(path);
-  }
-  return out;
-}
-
-const readGz = async (path: string): Promise<Buffer | undefined> => {
+const gunzip = (data: Buffer | undefined): Buffer | undefined => {
+  if (!data) return undefined;
   try {
-    return gunzipSync(await readFile(path));
+    return gunzipSync(data);
   } catch {
     return undefined;
   }
 };
 
-export async function validateAuditDir(opts: ValidateOptions): Promise<ValidateResult> {
+/** A delivery directory (the server's --audit-dir). */
+export function validateAuditDir(opts: ValidateOptions): Promise<ValidateResult> {
+  const { dir, ...rest } = opts;
+  return validateTrail({ ...rest, destination: new DirectoryDestination(dir) });
+}
+
+/** A directory or a bucket, through its destination (destination.ts). Throws if it cannot be read. */
+export async function validateTrail(opts: ValidateTrailOptions): Promise<ValidateResult> {
+  const { destination } = opts;
+  const s3 = (object: string) => `s3://${destination.bucket}/${object}`;
   const publicKey: KeyObject = createPublicKey(opts.publicKeyPem);
   const fingerprint = publicKeyFingerprint(publicKey);
   const start = opts.startTime ?? new Date(0);
   const end = opts.endTime ?? opts.now ?? new Date();
-  const files = (await walk(join(opts.dir, 'AWSLogs'))).map((p) => relative(opts.dir, p).split(sep).join('/'));
+  const files = await destination.list(`${destination.keyPrefix}AWSLogs/`);
+  const stored = new Set(files);
   const lines: string[] = [];
   let digestsValid = 0;
   let digestsTotal = 0;
@@ -109,7 +115,7 @@ export async function validateAuditDir(opts: ValidateOptions): Promise<ValidateR
     while (current !== undefined) {
       visited.add(current);
       digestsTotal++;
-      const problem = await checkDigest(opts.dir, current, publicKey, fingerprint, expect);
+      const problem = await checkDigest(destination, current, publicKey, fingerprint, expect);
       const digest = problem.digest;
       if (problem.error) lines.push(`Digest file ${s3(current)} INVALID: ${problem.error}`);
       else {
@@ -123,8 +129,8 @@ export async function validateAuditDir(opts: ValidateOptions): Promise<ValidateR
         for (const log of digest.logFiles) {
           listed.add(log.s3Object);
           logsTotal++;
-          const data = await readGz(join(opts.dir, log.s3Object)).catch(() => undefined);
-          const exists = files.includes(log.s3Object);
+          const exists = stored.has(log.s3Object);
+          const data = exists ? gunzip((await destination.get(log.s3Object))?.body) : undefined;
           if (!exists) lines.push(`Log file ${s3(log.s3Object)} INVALID: not found`);
           else if (!data || sha256Hex(data) !== log.hashValue)
             lines.push(`Log file ${s3(log.s3Object)} INVALID: hash value doesn't match`);
@@ -192,13 +198,15 @@ export async function validateAuditDir(opts: ValidateOptions): Promise<ValidateR
 }
 
 async function checkDigest(
-  dir: string,
+  destination: LogDestination,
   object: string,
   publicKey: KeyObject,
   fingerprint: string,
   expect: { hashValue: string | null; signature: string | null } | undefined,
 ): Promise<{ digest?: DigestJson | undefined; error?: string | undefined }> {
-  const content = await readGz(join(dir, object));
+  const found = await destination.get(object);
+  if (!found) return { error: 'not found' };
+  const content = gunzip(found.body);
   if (!content) return { error: 'invalid format' };
   let digest: DigestJson;
   try {
@@ -206,16 +214,19 @@ async function checkDigest(
   } catch {
     return { error: 'invalid format' };
   }
-  if (digest.digestS3Object !== object) return { digest, error: 'has been moved from its original location' };
+  if (digest.digestS3Object !== object || digest.digestS3Bucket !== destination.bucket)
+    return { digest, error: 'has been moved from its original location' };
   if (digest.digestPublicKeyFingerprint !== fingerprint) return { digest, error: 'public key not found' };
-  let signature: string;
-  try {
-    signature = (JSON.parse(await readFile(join(dir, `${object}.sig`), 'utf8')) as { signature: string }).signature;
-  } catch {
-    return { digest, error: 'signature not found' };
-  }
+  const signature = found.metadata.signature;
+  if (typeof signature !== 'string') return { digest, error: 'signature not found' };
   const hashValue = sha256Hex(content);
-  const signed = digestSigningString(digest.digestEndTime, object, hashValue, digest.previousDigestSignature);
+  const signed = digestSigningString(
+    digest.digestEndTime,
+    object,
+    hashValue,
+    digest.previousDigestSignature,
+    destination.bucket,
+  );
   let good = false;
   try {
     good =

@@ -82,6 +82,22 @@ export interface Authenticated {
 
 export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
 
+/** Failed authentications whose access key is known: the principal it belongs to. */
+const CLAIMED = new WeakMap<object, Principal>();
+
+/**
+ * The principal whose access key a failed authentication used (a wrong signature, an expired
+ * session): the caller can be identified, so its event belongs in that account's trail.
+ */
+export function claimedPrincipal(err: unknown): Principal | undefined {
+  return typeof err === 'object' && err !== null ? CLAIMED.get(err) : undefined;
+}
+
+const claimedBy = <E extends object>(err: E, principal: Principal): E => {
+  CLAIMED.set(err, principal);
+  return err;
+};
+
 export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<Authenticated> {
   const headers = lowercaseKeys(req.headers);
   const authorization = first(headers['authorization']);
@@ -145,10 +161,10 @@ export async function authenticate(req: RawRequest, opts: AuthOptions): Promise<
     region: scope.region,
     service,
   });
-  if (!signaturesMatch(fields.signature, expected)) throw signatureMismatch();
+  if (!signaturesMatch(fields.signature, expected)) throw claimedBy(signatureMismatch(), record.principal);
   // Checked once the signature proves the caller holds the secret, so only the holder learns it.
   if (record.expiration !== undefined && record.expiration.getTime() <= (opts.credentialsNow ?? opts.now).getTime()) {
-    throw expiredToken();
+    throw claimedBy(expiredToken(), record.principal);
   }
 
   return {

@@ -1,6 +1,7 @@
 /** Public surface of auth/: SigV4 verification over the raw request; credentials -> principal. */
 export {
   authenticate,
+  claimedPrincipal,
   DEFAULT_MAX_SKEW_MS,
   type Authenticated,
   type AuthOptions,

@@ -98,7 +98,7 @@ export function registerServe(program: Command): void {
     if (!resolved) return;
     const c = resolved.values;
     const logger = createLogger({ format: c.logFormat, level: c.logLevel });
-    const server = await startServer({ ...toServerOptions(c), logger });
+    const server = await startServer({ ...toServerOptions(c), ...benchDisable(process.env), logger });
     if (server.createdCredentials && !c.ephemeral) {
       logger.info(
         { file: join(resolve(c.dataDir), ADMIN_CREDENTIALS_FILE) },
@@ -140,4 +140,16 @@ export function registerServe(program: Command): void {
     logger.info(readyLogFields(banner), 'Trent is ready');
     if (process.stdout.isTTY) process.stdout.write(renderBanner(banner));
   });
+}
+
+/**
+ * `TRENT_BENCH_DISABLE=delivery,metering`: a switch for `npm run bench` only (docs/benchmarks.md),
+ * which measures Encrypt with log-file delivery and metering against a server without them. Not a
+ * setting: a server run so has no log files and no bill.
+ */
+function benchDisable(env: NodeJS.ProcessEnv): { benchDisable?: { delivery: boolean; metering: boolean } } {
+  const parts = (env.TRENT_BENCH_DISABLE ?? '').split(',').map((p) => p.trim());
+  const delivery = parts.includes('delivery');
+  const metering = parts.includes('metering');
+  return delivery || metering ? { benchDisable: { delivery, metering } } : {};
 }

@@ -223,8 +223,10 @@ describe('resolveConfig', () => {
       `maxConnections = -3 (from ${path} line 3): must be a positive integer`,
       `extraRegions[1] = mars-1 (from ${path} line 9): must be a region name of AWS's form (e.g. us-east-7, eu-south-3, cn-north-2)`,
       `quotas.keysPerRegon = 3 (from ${path} line 8): no quota is named keysPerRegon (did you mean keysPerRegion?); ` +
-        'the quotas are keysPerRegion, aliasesPerKey, grantsPerKey, keyPolicyBytes, customKeyStoresPerRegion, ' +
-        'onDemandRotationsPerKey, tagsPerKey',
+        'the quotas are the resource quotas keysPerRegion, aliasesPerKey, grantsPerKey, keyPolicyBytes, customKeyStoresPerRegion, ' +
+        'onDemandRotationsPerKey, tagsPerKey (each a non-negative integer) and the request quotas symmetric, rsa, ecc, ' +
+        'ml-dsa, GenerateDataKeyPair-<KeyPairSpec>, LookupEvents and the KMS operations with a quota of their own ' +
+        '(CreateKey, DescribeKey, ...; README, "Request quotas") (each a positive number of requests per second)',
       'quotas.tagsPerKey = -1 (from flag --quota): must be a non-negative integer',
       `log.level = verbose (from ${path} line 10): must be one of trace, debug, info, warn, error, fatal, silent`,
       `tlsCert (from ${path} line 5) and tlsKey (not set): go together: give both or neither`,

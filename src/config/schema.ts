@@ -5,8 +5,9 @@
  * new row (and, if the server needs it, a line in server-options.ts).
  */
 import { availableParallelism } from 'node:os';
-import { DEFAULT_MIN_FREE_BYTES } from '../audit/index.js';
+import { DEFAULT_MIN_FREE_BYTES, normalizeKeyPrefix } from '../audit/index.js';
 import { QUOTA_NAMES, RESOURCE_QUOTAS, regionSet } from '../domain/index.js';
+import { REQUEST_QUOTA_NAMES } from '../quotas/index.js';
 import { setting, type ConfigValues, type Schema } from './setting.js';
 import {
   accountId,
@@ -14,12 +15,13 @@ import {
   filePath,
   keyStoreSpec,
   listOf,
-  mapOf,
+  mapOfKinds,
   nonEmptyString,
   nonNegativeInteger,
   oneOf,
   portNumber,
   positiveInteger,
+  positiveNumber,
   type ValueType,
 } from './values.js';
 
@@ -43,6 +45,36 @@ const regionName: ValueType<string> = {
     }
   },
 };
+
+/** A string of the given form (S3 bucket names, endpoints, key prefixes). */
+const formed = (allowed: string, valid: (s: string) => boolean): ValueType<string> => ({
+  ...nonEmptyString,
+  allowed,
+  fromText: (text) => (valid(text) ? { ok: true, value: text } : { ok: false }),
+  fromFile: (value) => (typeof value === 'string' && valid(value) ? { ok: true, value } : { ok: false }),
+});
+const bucketName = formed('an S3 bucket name (3 to 63 of a-z, 0-9, . and -)', (s) =>
+  /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s),
+);
+const endpointUrl = formed('an http:// or https:// URL', (s) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+});
+const keyPrefix = formed('an S3 key prefix of at most 200 characters', (s) => {
+  try {
+    normalizeKeyPrefix(s);
+    return s.replace(/^\/+|\/+$/g, '') !== '';
+  } catch {
+    return false;
+  }
+});
+
+/** The request quotas, as the `quotas` setting's description names them. */
+const REQUEST_QUOTAS_TEXT =
+  'and request quotas in requests per second per account and Region, AWS\'s defaults unless set (under `--dev`, none unless one is set; README, "Request quotas"): `symmetric`, `rsa`, `ecc`, `ml-dsa`, `GenerateDataKeyPair-<KeyPairSpec>`, an operation\'s name (`CreateKey`, ...), `LookupEvents`.';
 
 export const SETTINGS = {
   port: setting({
@@ -185,7 +217,16 @@ export const SETTINGS = {
     description: "Regions accepted besides AWS's own.",
   }),
   quotas: setting({
-    type: mapOf('quota', QUOTA_NAMES, nonNegativeInteger),
+    type: mapOfKinds('quota', [
+      { names: QUOTA_NAMES, item: nonNegativeInteger, label: 'resource quotas' },
+      {
+        names: REQUEST_QUOTA_NAMES,
+        item: { ...positiveNumber, allowed: 'a positive number of requests per second' },
+        label: 'request quotas',
+        shown:
+          'symmetric, rsa, ecc, ml-dsa, GenerateDataKeyPair-<KeyPairSpec>, LookupEvents and the KMS operations with a quota of their own (CreateKey, DescribeKey, ...; README, "Request quotas")',
+      },
+    ]),
     default: Object.fromEntries(QUOTA_NAMES.map((name) => [name, RESOURCE_QUOTAS[name].default])) as Record<
       string,
       number
@@ -194,7 +235,7 @@ export const SETTINGS = {
     arg: '<name=value>',
     description: `Resource quotas, AWS's defaults unless set (docs/operations.md, "Resource quotas"): ${QUOTA_NAMES.map(
       (name) => `\`${name}\` (${RESOURCE_QUOTAS[name].description})`,
-    ).join(', ')}.`,
+    ).join(', ')}; ${REQUEST_QUOTAS_TEXT}`,
   }),
   rejectReplays: setting({
     type: boolean,
@@ -223,6 +264,25 @@ export const SETTINGS = {
     arg: '<dir>',
     description:
       'Directory CloudTrail log files and signed digests are delivered to (`AWSLogs/<account>/CloudTrail/...`; docs/operations.md).',
+  }),
+  auditS3Bucket: setting({
+    type: bucketName,
+    section: 'audit',
+    arg: '<name>',
+    description:
+      'S3 bucket CloudTrail log files and signed digests are delivered to instead of a directory; credentials and region from the usual AWS variables (docs/operations.md).',
+  }),
+  auditS3Endpoint: setting({
+    type: endpointUrl,
+    section: 'audit',
+    arg: '<url>',
+    description: 'Endpoint of an S3-compatible server holding `auditS3Bucket` (path-style requests).',
+  }),
+  auditS3Prefix: setting({
+    type: keyPrefix,
+    section: 'audit',
+    arg: '<prefix>',
+    description: "Key prefix in `auditS3Bucket`, as CloudTrail's S3 key prefix: objects go to `<prefix>/AWSLogs/...`.",
   }),
   auditInterval: setting({
     type: positiveInteger,
@@ -323,6 +383,34 @@ export const TRENT_SCHEMA: Schema<TrentSettings> = {
       check: (c) =>
         c.ephemeral && c.rootKey !== undefined
           ? 'exclude each other: ephemeral mode generates its root key in memory'
+          : undefined,
+    },
+    {
+      settings: ['auditDir', 'auditS3Bucket'],
+      check: (c) =>
+        c.auditDir !== undefined && c.auditS3Bucket !== undefined
+          ? 'exclude each other: log files go to a directory or to a bucket'
+          : undefined,
+    },
+    {
+      settings: ['auditS3Endpoint', 'auditS3Bucket'],
+      check: (c) =>
+        c.auditS3Endpoint !== undefined && c.auditS3Bucket === undefined
+          ? 'auditS3Endpoint needs auditS3Bucket'
+          : undefined,
+    },
+    {
+      settings: ['auditS3Prefix', 'auditS3Bucket'],
+      check: (c) =>
+        c.auditS3Prefix !== undefined && c.auditS3Bucket === undefined
+          ? 'auditS3Prefix needs auditS3Bucket'
+          : undefined,
+    },
+    {
+      settings: ['ephemeral', 'auditS3Bucket'],
+      check: (c) =>
+        c.ephemeral && c.auditS3Bucket !== undefined
+          ? 'exclude each other: nothing is delivered, the trail stays in memory'
           : undefined,
     },
     {

@@ -159,8 +159,34 @@ export function mapOf(
   names: readonly string[],
   item: ValueType<number>,
 ): ValueType<Record<string, number>> {
-  const known = `the ${what}s are ${names.join(', ')}`;
-  const check = (name: string, v: unknown, parse: (v: unknown) => Parsed<number>): Parsed<number> => {
+  return mapOfKinds(what, [{ names, item }]);
+}
+
+/** One kind of entry of a map: its names and the values they take. */
+export interface MapKind {
+  names: readonly string[];
+  item: ValueType<number>;
+  /** What the kind is called where a map has several ("request quotas"). */
+  label?: string;
+  /** The names as messages list them, when listing every one would be too long. */
+  shown?: string;
+}
+
+/** `mapOf` whose entries are of several kinds, each with its own names and values. */
+export function mapOfKinds(what: string, kinds: readonly MapKind[]): ValueType<Record<string, number>> {
+  const names = kinds.flatMap((k) => k.names);
+  const only = kinds.length === 1 ? kinds[0]! : undefined;
+  const known = only
+    ? `the ${what}s are ${names.join(', ')}`
+    : `the ${what}s are ${kinds
+        .map((k) => `${k.label ? `the ${k.label} ` : ''}${k.shown ?? k.names.join(', ')} (each ${k.item.allowed})`)
+        .join(' and ')}`;
+  const itemOf = (name: string) => kinds.find((k) => k.names.includes(name))!.item;
+  const check = (
+    name: string,
+    v: unknown,
+    parse: (item: ValueType<number>, v: unknown) => Parsed<number>,
+  ): Parsed<number> => {
     if (!names.includes(name)) {
       const near = suggest(name, names);
       return {
@@ -169,10 +195,14 @@ export function mapOf(
         entry: entry(name, v),
       };
     }
-    const parsed = parse(v);
+    const item = itemOf(name);
+    const parsed = parse(item, v);
     return parsed.ok ? parsed : { ok: false, problem: `must be ${item.allowed}`, entry: entry(name, v) };
   };
-  const all = (pairs: [string, unknown][], parse: (v: unknown) => Parsed<number>): Parsed<Record<string, number>> => {
+  const all = (
+    pairs: [string, unknown][],
+    parse: (item: ValueType<number>, v: unknown) => Parsed<number>,
+  ): Parsed<Record<string, number>> => {
     const values: Record<string, number> = {};
     for (const [name, v] of pairs) {
       const parsed = check(name, v, parse);
@@ -182,8 +212,12 @@ export function mapOf(
     return ok(values);
   };
   return {
-    name: `map of ${what} to ${item.name}`,
-    allowed: `NAME=VALUE entries (a mapping in a file), each VALUE ${item.allowed}; ${known}`,
+    name: only
+      ? `map of ${what} to ${only.item.name}`
+      : `map of ${what} to ${kinds.map((k) => k.item.name).join(' or ')}`,
+    allowed: only
+      ? `NAME=VALUE entries (a mapping in a file), each VALUE ${only.item.allowed}; ${known}`
+      : `NAME=VALUE entries (a mapping in a file); ${known}`,
     entries: names,
     repeatable: true,
     fromText: (text) => {
@@ -194,12 +228,24 @@ export function mapOf(
         if (eq <= 0) return bad(`must be NAME=VALUE entries; ${part} is not one (${known})`);
         pairs.push([part.slice(0, eq).trim(), part.slice(eq + 1)]);
       }
-      return all(pairs, (v) => item.fromText(String(v)));
+      return all(pairs, (item, v) => item.fromText(String(v)));
     },
     fromFile: (value) =>
       typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? all(Object.entries(value), (v) => item.fromFile(v))
+        ? all(Object.entries(value), (item, v) => item.fromFile(v))
         : bad(`must be a mapping of ${what} names to values (${known})`),
     toFile: (value) => value,
   };
 }
+
+/** A number above zero, fractions allowed (a rate such as 0.5 requests per second). */
+export const positiveNumber: ValueType<number> = {
+  name: 'number',
+  allowed: 'a positive number',
+  fromText: (text) => {
+    const t = text.trim();
+    return /^(\d+(\.\d*)?|\.\d+)$/.test(t) && Number(t) > 0 && Number.isFinite(Number(t)) ? ok(Number(t)) : bad();
+  },
+  fromFile: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? ok(value) : bad()),
+  toFile: (value) => value,
+};

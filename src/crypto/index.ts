@@ -63,3 +63,16 @@ export {
   sm2KeyPairFromPkcs8,
   type Sm2KeyPair,
 } from './sm2.js';
+export {
+  aesKeyWrapPadUnwrap,
+  IMPORTABLE_KEY_SPECS,
+  importedMaterialId,
+  unwrapImportedMaterial,
+  wrapForImport,
+  WRAPPING_ALGORITHMS,
+  WRAPPING_KEY_SPECS,
+  wrappingPrivateKey,
+  wrappingPublicKeySpki,
+  type ImportableKeySpec,
+  type WrappingAlgorithm,
+} from './key-import.js';

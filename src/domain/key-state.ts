@@ -15,6 +15,17 @@ type StateRule = Partial<Record<KeyState, Outcome>>;
 const CRYPTO: StateRule = { Enabled: 'ok', Disabled: 'disabled' };
 /** Management that any key not pending deletion accepts. */
 const MANAGE: StateRule = { Enabled: 'ok', Disabled: 'ok', PendingImport: 'ok', Unavailable: 'ok' };
+/**
+ * Enabling or disabling a key: not while it awaits its imported material ("KMSInvalidStateException:
+ * <key ARN> is pending import", key-state table).
+ */
+const ENABLE_DISABLE: StateRule = { Enabled: 'ok', Disabled: 'ok', Unavailable: 'ok' };
+/**
+ * Import of key material: a key of Origin EXTERNAL that is not pending deletion. Rotation
+ * settings of a key pending import are answered by the origin check (UnsupportedOperationException:
+ * "<key ARN> origin is EXTERNAL which is not valid for this operation", key-state table).
+ */
+const IMPORT: StateRule = { Enabled: 'ok', Disabled: 'ok', PendingImport: 'ok' };
 /** Works in every state. */
 const ANY: StateRule = {
   Enabled: 'ok',
@@ -46,8 +57,8 @@ const TABLE: Record<string, StateRule> = {
   // (observed by LocalStack's tests against AWS); a key pending deletion still fails.
   GetPublicKey: { Enabled: 'ok', Disabled: 'ok' },
   CreateGrant: CRYPTO,
-  EnableKeyRotation: { Enabled: 'ok', Disabled: 'disabled' },
-  DisableKeyRotation: { Enabled: 'ok', Disabled: 'disabled' },
+  EnableKeyRotation: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
+  DisableKeyRotation: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
   RotateKeyOnDemand: { Enabled: 'ok', Disabled: 'disabled' },
   DescribeKey: ANY,
   GetKeyLastUsage: ANY,
@@ -62,8 +73,13 @@ const TABLE: Record<string, StateRule> = {
   RevokeGrant: ANY,
   RetireGrant: ANY,
   DeleteAlias: ANY,
-  EnableKey: MANAGE,
-  DisableKey: MANAGE,
+  EnableKey: ENABLE_DISABLE,
+  DisableKey: ENABLE_DISABLE,
+  GetParametersForImport: IMPORT,
+  ImportKeyMaterial: IMPORT,
+  // "When the specified KMS key is in the PendingDeletion state, this operation does not change
+  // the KMS key's state"; on a key pending import it has no effect (key-state table).
+  DeleteImportedKeyMaterial: { ...IMPORT, PendingDeletion: 'ok' },
   UpdateKeyDescription: MANAGE,
   ScheduleKeyDeletion: MANAGE,
   TagResource: MANAGE,

@@ -17,4 +17,8 @@ export const LIMITS = {
   aliasListMax: 100,
   /** Symmetric Encrypt plaintext. */
   maxPlaintextBytes: 4096,
+  /** GetParametersForImport: "Each public key and import token set is valid for 24 hours." */
+  importParametersValidHours: 24,
+  /** ImportKeyMaterial ValidTo: "The maximum value is 365 days from the request date." */
+  importedMaterialMaxValidDays: 365,
 } as const;

@@ -43,7 +43,18 @@ export interface KeyRecord {
   nextRotationDate?: Date | undefined;
   /** Start of the on-demand rotation in progress, if any (AWS shows it briefly). */
   onDemandRotationStartDate?: Date | undefined;
+  /**
+   * The material new ciphertexts use. '' for a key of Origin EXTERNAL that never had material
+   * imported; after its imported material was deleted or expired it still names that material
+   * (which is then absent until imported again).
+   */
   currentMaterialId: string;
+  /**
+   * Origin EXTERNAL: the current material's ExpirationModel and ValidTo (DescribeKey), copied from
+   * its KeyMaterialRecord by every write that imports, rotates to or deletes it.
+   */
+  expirationModel?: string | undefined;
+  validTo?: Date | undefined;
   multiRegion: boolean;
   customKeyStoreId?: string | undefined;
   /** Optimistic concurrency: every update must name the version it read, and bumps it. */
@@ -61,6 +72,12 @@ export interface KeyMaterialRecord {
   createdAt: Date;
   /** Absent for the key's first material; set for each material a rotation added. */
   rotationType?: RotationType | undefined;
+  /** Imported material (Origin EXTERNAL), as its last import set them. */
+  expirationModel?: string | undefined;
+  /** When the imported material expires (KEY_MATERIAL_EXPIRES); the scheduler deletes it then. */
+  validTo?: Date | undefined;
+  /** ImportKeyMaterial's KeyMaterialDescription (symmetric keys), kept until another is given. */
+  description?: string | undefined;
 }
 
 export interface AliasRecord {

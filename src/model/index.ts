@@ -2,8 +2,9 @@
 // Regenerate with `npm run generate`; CI runs `npm run check-generated`.
 
 // KMS names stay at the top level (every `import ... from '../model/index.js'` means KMS); the
-// Query services are namespaces: `iam.OperationName`, `sts.SCHEMA`.
+// other services are namespaces: `iam.OperationName`, `sts.SCHEMA`, `cloudtrail.TARGET_PREFIX`.
 export * from './kms/index.js';
 export * as iam from './iam/index.js';
 export * as sts from './sts/index.js';
+export * as cloudtrail from './cloudtrail/index.js';
 export type { ModelSchema } from './shape-schema.js';

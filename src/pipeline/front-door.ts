@@ -16,7 +16,13 @@ import {
   type AuditSink,
   type AuthFailureLimiter,
 } from '../audit/index.js';
-import { authenticate, DEFAULT_MAX_SKEW_MS, type CredentialLookup, type RawRequest } from '../auth/index.js';
+import {
+  authenticate,
+  claimedPrincipal,
+  DEFAULT_MAX_SKEW_MS,
+  type CredentialLookup,
+  type RawRequest,
+} from '../auth/index.js';
 import { GLOBAL_SIGNING_REGIONS, KmsError, type Clock, type Principal, type RegionSet } from '../domain/index.js';
 import type { OperationName } from '../model/index.js';
 import type { AwsService, EncodedError, OperationFacts } from './service.js';
@@ -211,6 +217,9 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
       facts = api.facts(operation);
       input = decoded.input;
       api.validate(operation, input);
+      // Quotas its operation decides (quotas/): before any work, so a throttle sheds load. The
+      // cryptographic quotas, by the key's type, come in the KMS pipeline once the key is known.
+      services.rateLimits?.chargeOperation(api.signingName, operation, input, caller);
       if (opts.rejectReplays && facts && !facts.readOnly && !opts.dev)
         await refuseReplay(
           req,
@@ -231,6 +240,9 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
       const encoded = api.encode(operation, output, requestId);
       response = { ...encoded, requestId, service: api.signingName, operation };
     } catch (err) {
+      // A wrong signature or an expired session with a known access key: the caller is identified.
+      const claimed = identity ? undefined : claimedPrincipal(err);
+      if (claimed) identity = auditIdentity(claimed);
       const res = api.error(err, requestId);
       if (res.log) services.logger.error({ requestId, operation, err: res.log.error }, 'internal error');
       error = { code: res.code, message: err instanceof KmsError ? err.message : '' };
@@ -259,7 +271,7 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
       // Only an error message can echo the request; successful events skip the search.
       redact: error ? secretsOf(req) : undefined,
     });
-    if (!identity && error && opts.authFailures) {
+    if (!caller && error && opts.authFailures) {
       // An unauthenticated failure: recorded one by one up to the source's budget, then counted.
       const { record, summary } = opts.authFailures.admit(event.sourceIPAddress, error.code, time);
       recordSummary(summary);
@@ -346,6 +358,7 @@ function auditIdentity(principal: Principal): AuditIdentity {
                     accountId: principal.accountId,
                     userName: role.name,
                   },
+                  webIdFederationData: {},
                 }
               : {}),
             attributes: {

@@ -20,7 +20,7 @@ import {
 import type { AuditSchema } from '../audit/index.js';
 import { authorize } from './authorize.js';
 import { globalConditionKeys } from './context.js';
-import type { AwsService, OperationFacts, ServiceOperation } from './service.js';
+import { reachesSensitive, type AwsService, type OperationFacts, type ServiceOperation } from './service.js';
 
 export interface QueryServiceOptions {
   service: QueryService;
@@ -62,27 +62,13 @@ export function queryService(opts: QueryServiceOptions): AwsService {
       opts.secretShapes?.includes(name) ? { ...shape, sensitive: true } : shape,
     ]),
   );
-  const sensitiveOutput = (output: string | undefined): boolean => {
-    const seen = new Set<string>();
-    const walk = (shapeName: string): boolean => {
-      if (seen.has(shapeName)) return false;
-      seen.add(shapeName);
-      const shape = schema[shapeName];
-      if (!shape) return false;
-      if (shape.sensitive) return true;
-      return [...Object.values(shape.members ?? {}), shape.member, shape.value]
-        .filter((s): s is string => s !== undefined)
-        .some(walk);
-    };
-    return output !== undefined && walk(output);
-  };
   const facts = new Map<string, OperationFacts>(
     Object.entries(model.operations).map(([name, spec]) => [
       name,
       {
         name,
         readOnly: opts.operations[name]?.readOnly ?? true,
-        returnsSecret: sensitiveOutput(spec.output),
+        returnsSecret: reachesSensitive(schema, spec.output),
         inputShape: spec.input,
         outputShape: spec.output,
       },

@@ -86,3 +86,19 @@ export interface ServiceContext<I> {
 export function defineServiceOperation<I, O>(op: ServiceOperation<I, O>): ServiceOperation<I, O> {
   return op;
 }
+
+/** Does any shape reachable from `shapeName` hold a secret? Such outputs are audited durably. */
+export function reachesSensitive(schema: AuditSchema, shapeName: string | undefined): boolean {
+  const seen = new Set<string>();
+  const walk = (name: string): boolean => {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const shape = schema[name];
+    if (!shape) return false;
+    if (shape.sensitive) return true;
+    return [...Object.values(shape.members ?? {}), shape.member, shape.value]
+      .filter((s): s is string => s !== undefined)
+      .some(walk);
+  };
+  return shapeName !== undefined && walk(shapeName);
+}

@@ -9,6 +9,7 @@ import type { KeyUsageTracker } from '../services/kms/key-usage.js';
 import type { MaterialService } from '../services/kms/materials.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { Storage } from '../storage/types.js';
+import type { RateLimits } from '../quotas/index.js';
 
 export interface Logger {
   info(obj: object, msg?: string): void;
@@ -17,11 +18,11 @@ export interface Logger {
 }
 
 /**
- * What KMS does on its own rather than on a request (CloudTrail's AwsServiceEvent): a rotation, or
- * the deletion of a key whose waiting period ended.
+ * What KMS does on its own rather than on a request (CloudTrail's AwsServiceEvent): a rotation,
+ * the deletion of a key whose waiting period ended, or of imported material at its ValidTo.
  */
 export interface ServiceEvent {
-  eventName: 'RotateKey' | 'DeleteKey';
+  eventName: 'RotateKey' | 'DeleteKey' | 'DeleteExpiredKeyMaterial';
   keyArn: string;
   time: Date;
   /** CloudTrail's serviceEventDetails, beside the key id. */
@@ -61,6 +62,8 @@ export interface Services {
   logger: Logger;
   /** AWS's resource quotas as this server applies them (domain/quotas.ts). */
   quotas: ResourceQuotas;
+  /** AWS's request quotas (quotas/): over one, ThrottlingException; absent, nothing is throttled. */
+  rateLimits?: RateLimits | undefined;
   /** The caller's identity policies, compiled and cached (pipeline/identity.ts). */
   identity: IdentityResolver;
   random(n: number): Buffer;

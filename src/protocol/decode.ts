@@ -8,6 +8,7 @@ import { KmsError } from '../domain/index.js';
 import {
   OPERATIONS,
   SCHEMA,
+  type ModelSchema,
   type OperationInput,
   type OperationName,
   type ShapeName,
@@ -28,8 +29,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 /** Decodes and type-checks `body` for `op`. Throws only KmsError (SerializationException). */
 export function decodeInput<O extends OperationName>(op: O, body: Uint8Array): OperationInput<O> {
   const json = parseBody(body);
-  const decoded = decodeShape(OPERATIONS[op].input as ShapeName, json ?? {}, '');
+  const decoded = decodeShape(SCHEMA, OPERATIONS[op].input as ShapeName, json ?? {}, '');
   return decoded as OperationInput<O>;
+}
+
+/**
+ * Decodes and type-checks `body` as the structure `shapeName` of any JSON service's schema (the
+ * service's operation input); `undefined` decodes an empty body to `{}`. Throws only KmsError.
+ */
+export function decodeAgainstSchema(schema: ModelSchema, shapeName: string | undefined, body: Uint8Array): unknown {
+  const json = parseBody(body);
+  return shapeName === undefined ? {} : decodeShape(schema, shapeName, json ?? {}, '');
 }
 
 /** JSON.parse with AWS's empty-body rule, a UTF-8 check and a nesting limit checked before parsing. */
@@ -103,11 +113,11 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
 }
 
 /** Decodes one non-null JSON value as `shapeName`; `path` names it in messages (lowerCamel, Coral style). */
-function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknown {
-  const shape: ShapeSchema = SCHEMA[shapeName];
+function decodeShape(schema: ModelSchema, shapeName: string, value: unknown, path: string): unknown {
+  const shape: ShapeSchema = schema[shapeName]!;
   switch (shape.type) {
     case 'structure':
-      return decodeStructure(shape, value, path);
+      return decodeStructure(schema, shape, value, path);
     case 'list': {
       if (!Array.isArray(value)) {
         throw serialization(kindOf(value) === 'object' ? START_OF_STRUCTURE : 'Expected list or null');
@@ -115,7 +125,7 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
       return value.map((element: unknown, i) => {
         const elementPath = `${path}.${i + 1}.member`;
         if (element === null) throw serialization(`Null value at '${elementPath}' is not allowed`);
-        return decodeShape(shape.member as ShapeName, element, elementPath);
+        return decodeShape(schema, shape.member!, element, elementPath);
       });
     }
     case 'map': {
@@ -127,7 +137,7 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
         const entryPath = `${path}.${k}.member`;
         if (!k.isWellFormed()) throw notUnicode(path);
         if (v === null) throw serialization(`Null value at '${entryPath}' is not allowed`);
-        setOwn(out, k, decodeShape(shape.value as ShapeName, v, entryPath));
+        setOwn(out, k, decodeShape(schema, shape.value!, v, entryPath));
       }
       return out;
     }
@@ -164,7 +174,12 @@ function decodeShape(shapeName: ShapeName, value: unknown, path: string): unknow
   }
 }
 
-function decodeStructure(shape: ShapeSchema, value: unknown, path: string): Record<string, unknown> {
+function decodeStructure(
+  schema: ModelSchema,
+  shape: ShapeSchema,
+  value: unknown,
+  path: string,
+): Record<string, unknown> {
   const kind = kindOf(value);
   if (kind === 'list') throw serialization(START_OF_LIST);
   if (kind !== 'object') throw serialization('Expected null');
@@ -175,7 +190,7 @@ function decodeStructure(shape: ShapeSchema, value: unknown, path: string): Reco
     const v = json[member];
     if (v === null || v === undefined) continue;
     const memberPath = path === '' ? lowerFirst(member) : `${path}.${lowerFirst(member)}`;
-    out[member] = decodeShape(memberShape as ShapeName, v, memberPath);
+    out[member] = decodeShape(schema, memberShape, v, memberPath);
   }
   return out;
 }

@@ -3,7 +3,14 @@
  * seconds (JSON numbers with the milliseconds as a fraction), absent members omitted. Only members
  * the model declares are written, so an internal field on an output object never reaches the wire.
  */
-import { OPERATIONS, SCHEMA, type OperationName, type OperationOutput, type ShapeName } from '../model/index.js';
+import {
+  OPERATIONS,
+  SCHEMA,
+  type ModelSchema,
+  type OperationName,
+  type OperationOutput,
+  type ShapeName,
+} from '../model/index.js';
 
 export function encodeOutput<O extends OperationName>(op: O, output: OperationOutput<O>): Buffer {
   const shape = OPERATIONS[op].output;
@@ -13,7 +20,12 @@ export function encodeOutput<O extends OperationName>(op: O, output: OperationOu
 
 /** The JSON value for `value` as `shapeName`. */
 export function encodeShape(shapeName: ShapeName, value: unknown): unknown {
-  const shape = SCHEMA[shapeName];
+  return encodeAgainstSchema(SCHEMA, shapeName, value);
+}
+
+/** The JSON value for `value` as `shapeName` of any JSON service's schema. */
+export function encodeAgainstSchema(schema: ModelSchema, shapeName: string, value: unknown): unknown {
+  const shape = schema[shapeName]!;
   switch (shape.type) {
     case 'structure': {
       const record = value as Record<string, unknown>;
@@ -21,17 +33,17 @@ export function encodeShape(shapeName: ShapeName, value: unknown): unknown {
       for (const [member, memberShape] of Object.entries(shape.members ?? {})) {
         const v = record[member];
         if (v === undefined || v === null) continue;
-        out[member] = encodeShape(memberShape as ShapeName, v);
+        out[member] = encodeAgainstSchema(schema, memberShape, v);
       }
       return out;
     }
     case 'list':
-      return (value as unknown[]).map((e) => encodeShape(shape.member as ShapeName, e));
+      return (value as unknown[]).map((e) => encodeAgainstSchema(schema, shape.member!, e));
     case 'map': {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         Object.defineProperty(out, k, {
-          value: encodeShape(shape.value as ShapeName, v),
+          value: encodeAgainstSchema(schema, shape.value!, v),
           enumerable: true,
           writable: true,
           configurable: true,

@@ -21,22 +21,33 @@ export interface ErrorResponse {
   readonly log?: { readonly requestId: string; readonly error: unknown };
 }
 
-export function errorResponse(err: unknown, requestId: string): ErrorResponse {
+/** A JSON service's error table and internal error, where it is not KMS. */
+export interface JsonErrorTable {
+  statusFor(code: string): number;
+  internal: { code: string; message: string };
+}
+
+const KMS_ERRORS: JsonErrorTable = {
+  statusFor: httpStatusFor,
+  internal: { code: 'KMSInternalException', message: INTERNAL_ERROR_MESSAGE },
+};
+
+export function errorResponse(err: unknown, requestId: string, table: JsonErrorTable = KMS_ERRORS): ErrorResponse {
   if (isKmsError(err)) {
     const body: { __type: string; message?: string } = { __type: err.code };
     // AWS omits the message when there is none (e.g. InvalidCiphertextException).
     if (err.message !== '') body.message = err.message;
     return {
-      status: httpStatusFor(err.code),
+      status: table.statusFor(err.code),
       code: err.code,
       body: Buffer.from(JSON.stringify(body)),
     };
   }
-  const code = 'KMSInternalException';
+  const { code, message } = table.internal;
   return {
-    status: httpStatusFor(code),
+    status: table.statusFor(code),
     code,
-    body: Buffer.from(JSON.stringify({ __type: code, message: INTERNAL_ERROR_MESSAGE })),
+    body: Buffer.from(JSON.stringify({ __type: code, message })),
     log: { requestId, error: err },
   };
 }

@@ -18,13 +18,17 @@ import {
   FreeSpaceFloor,
   loadOrCreateDigestKey,
   MemoryAuditSink,
+  S3_DELIVERY_STATE_FILE,
+  openS3Destination,
   type AuditSink,
   type FreeBytes,
+  type S3DestinationOptions,
 } from '../audit/index.js';
 import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
 import type { Clock, RegionSet, ResourceQuotas } from '../domain/index.js';
 import { MEMORY_KEY_STORE, openKeyStore } from '../keystore/index.js';
 import { MeteringRecorder, recordPriceTable, type PriceTable } from '../metering/index.js';
+import { RequestQuotas } from '../quotas/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import {
   KeyUsageTracker,
@@ -38,6 +42,8 @@ import {
 } from '../services/kms/index.js';
 import { IAM_SERVICE } from '../services/iam/index.js';
 import { STS_SERVICE } from '../services/sts/index.js';
+import { cloudtrailService } from '../services/cloudtrail/index.js';
+import { fileJournal, memoryJournal } from '../audit/lookup.js';
 import { createIdentityResolver } from '../pipeline/identity.js';
 import type { Seed } from '../seed/index.js';
 import { openStorage, withKeyCache, type Storage } from '../storage/index.js';
@@ -45,7 +51,7 @@ import { createRootAccessKey, serverCredentialLookup, type NewAccessKey } from '
 import { AUDIT_DIRECTORY, warnIfRootKeyOpen } from './data-dir.js';
 import type { FaultRules } from './faults.js';
 import { createFrontDoor, type ApiResponse, type RequestMeta } from '../pipeline/front-door.js';
-import { createAuditMetrics } from './metrics.js';
+import { createAuditMetrics, createDeliveryMetrics, createQuotaMetrics, watchAuditQueue } from './metrics.js';
 import { checkRootKey } from './root-key-check.js';
 import { applySeedLogged } from './seed.js';
 
@@ -69,6 +75,8 @@ export interface CoreOptions {
   registry: Registry;
   regions: RegionSet;
   quotas: ResourceQuotas;
+  /** Request quotas: overrides of AWS's defaults (quotas/); absent, no request is throttled. */
+  requestQuotas?: ReadonlyMap<string, number> | undefined;
   dev: boolean;
   /**
    * Nothing on disk: the root key and the database in memory, the audit trail in a bounded ring
@@ -81,6 +89,8 @@ export interface CoreOptions {
   auditRetentionDays?: number | undefined;
   /** Where log files and digests are delivered; default `<dataDir>/cloudtrail`. */
   auditDir?: string | undefined;
+  /** Deliver to this S3 bucket instead (excludes auditDir); the state stays in dataDir. */
+  auditS3?: S3DestinationOptions | undefined;
   /** Seconds between deliveries (default 300) and between digests (default 3600). */
   auditIntervalSeconds?: number | undefined;
   digestIntervalSeconds?: number | undefined;
@@ -102,6 +112,11 @@ export interface CoreOptions {
   afterReset?: ((services: Services) => Promise<void>) | undefined;
   /** `--seed` (dev): applied once the account exists, before the first request (seed/). */
   seed?: Seed | undefined;
+  /**
+   * Bench only (TRENT_BENCH_DISABLE, docs/benchmarks.md): no log-file delivery, no metering, to
+   * measure what they cost. The JSON-lines trail is written as always.
+   */
+  benchDisable?: { delivery?: boolean; metering?: boolean } | undefined;
 }
 
 export interface Core {
@@ -168,7 +183,7 @@ async function wire(
   });
   opened.push(() => keyGeneration.close());
   const identity = createIdentityResolver(storage);
-  const metering = new MeteringRecorder();
+  const metering = opts.benchDisable?.metering ? undefined : new MeteringRecorder();
   const services: Services = {
     clock,
     // Service events change state (a rotation, a deletion): durable like any state change.
@@ -181,6 +196,7 @@ async function wire(
     metering,
     logger,
     quotas: opts.quotas,
+    rateLimits: requestQuotasOf(opts),
     identity,
     random: (n) => randomBytes(n),
   };
@@ -193,20 +209,32 @@ async function wire(
   if (opts.seed) await applySeedLogged(services, opts.seed);
   // Log files and digests (not when ephemeral: nothing is written). The signing key is wrapped
   // by the key store like key material; an interrupted delivery is finished here.
-  const auditDelivery = opts.ephemeral
-    ? undefined
-    : new AuditDelivery({
-        eventsDir: auditDir,
-        auditDir: opts.auditDir ?? join(dataDir, DELIVERY_DIRECTORY),
-        key: await loadOrCreateDigestKey(storage, keyStore),
-        now: () => clock.now(),
-        fallbackAccount: accountId,
-        isRegion: (region) => opts.regions.has(region),
-        onWarning: (message, details) => logger.warn(details, message),
-      });
+  // /metrics is served while the core opens: the lag reads 0 until the delivery exists.
+  const delivery: { current?: AuditDelivery | undefined } = {};
+  const deliveryMetrics = createDeliveryMetrics(
+    opts.registry,
+    () => delivery.current?.lagSeconds() ?? Promise.resolve(0),
+  );
+  const auditDelivery =
+    opts.ephemeral || opts.benchDisable?.delivery
+      ? undefined
+      : new AuditDelivery({
+          eventsDir: auditDir,
+          ...(opts.auditS3
+            ? { destination: await openS3Destination(opts.auditS3), statePath: join(dataDir, S3_DELIVERY_STATE_FILE) }
+            : { auditDir: opts.auditDir ?? join(dataDir, DELIVERY_DIRECTORY) }),
+          observer: deliveryMetrics,
+          key: await loadOrCreateDigestKey(storage, keyStore),
+          now: () => clock.now(),
+          fallbackAccount: accountId,
+          isRegion: (region) => opts.regions.has(region),
+          onWarning: (message, details) => logger.warn(details, message),
+        });
+  delivery.current = auditDelivery;
   await auditDelivery?.open();
 
   const auditMetrics = createAuditMetrics(opts.registry);
+  watchAuditQueue(opts.registry, () => fileSink?.queueDepth ?? 0);
   // Ephemeral: no audit directory, so no floor (0 never refuses) and nothing to read.
   const minFreeBytes = opts.ephemeral ? 0 : (opts.auditMinFreeBytes ?? DEFAULT_MIN_FREE_BYTES);
   const freeSpace = new FreeSpaceFloor({
@@ -226,7 +254,14 @@ async function wire(
   const authFailures = new AuthFailureLimiter();
   const handle = createFrontDoor({
     services,
-    apis: [KMS_SERVICE, IAM_SERVICE, STS_SERVICE, TRENT_SERVICE],
+    apis: [
+      KMS_SERVICE,
+      IAM_SERVICE,
+      STS_SERVICE,
+      TRENT_SERVICE,
+      // LookupEvents reads the trail this server writes: its files, or the ring of --ephemeral.
+      cloudtrailService(fileSink ? fileJournal(auditDir, fileSink) : memoryJournal(baseSink as MemoryAuditSink)),
+    ],
     audit,
     authFailures,
     freeSpace,
@@ -247,7 +282,7 @@ async function wire(
         .flush(storage)
         .catch((err: unknown) => logger.error({ err }, 'writing key usage failed; will retry')),
       metering
-        .flush(storage)
+        ?.flush(storage)
         .catch((err: unknown) => logger.error({ err }, 'writing usage counters failed; will retry')),
     ]);
   const usageTimer = setInterval(() => void flushUsage(), USAGE_FLUSH_MS);
@@ -299,6 +334,21 @@ async function wire(
       await keyStore.close();
     },
   };
+}
+
+/**
+ * Request quotas on real time (SigV4's clock): a virtual clock stands still between its moves,
+ * and a quota that never refills would throttle a test forever.
+ */
+function requestQuotasOf(opts: CoreOptions): RequestQuotas | undefined {
+  if (!opts.requestQuotas) return undefined;
+  const clock = opts.signatureClock ?? opts.clock;
+  const metrics = createQuotaMetrics(opts.registry);
+  return new RequestQuotas({
+    overrides: opts.requestQuotas,
+    now: () => clock.now().getTime(),
+    onThrottled: (quota) => metrics.throttled(quota),
+  });
 }
 
 /** On first start, the account, its root access key, and the file the operator reads it from. */

@@ -11,6 +11,7 @@ import type { Logger, Services } from '../services/kms/index.js';
 import type { NewAccessKey } from './credentials.js';
 import { readSeedFile } from '../seed/index.js';
 import { loadPriceTable } from '../metering/index.js';
+import { requestQuotaOverrides } from '../quotas/index.js';
 import { openCore, type Core } from './core.js';
 import { applySeedLogged } from './seed.js';
 import { createDevControls } from './dev-controls.js';
@@ -89,10 +90,23 @@ export interface ServerOptions {
   extraRegions?: readonly string[];
   /** Resource quotas that differ from AWS's defaults (domain/quotas.ts), e.g. { keysPerRegion: 3 }. */
   quotas?: Partial<Record<QuotaName, number>>;
+  /**
+   * Request quotas (quotas/, README "Request quotas"): AWS's defaults per account and Region with
+   * these overrides in requests per second, e.g. { CreateKey: 1, symmetric: 50 }. Absent, no
+   * request is throttled (embedding, and the tests of everything else); `trent serve` always
+   * gives them, so it applies AWS's defaults.
+   */
+  requestQuotas?: Readonly<Record<string, number>>;
   /** Refuse a state-changing signed request presented twice, until its signature expires. */
   rejectReplays?: boolean;
   /** Where CloudTrail log files and digests are delivered; default `<dataDir>/cloudtrail`. */
   auditDir?: string;
+  /**
+   * Deliver log files and digests to this S3 bucket (`endpoint`: an S3-compatible server, path
+   * style; `prefix`: CloudTrail's S3 key prefix) instead of a directory; excludes `auditDir`.
+   * Credentials and region: the AWS SDK's defaults (AWS_ACCESS_KEY_ID, AWS_REGION, ...).
+   */
+  auditS3?: { bucket: string; endpoint?: string; prefix?: string };
   /** Seconds between deliveries of log files; default 300. */
   auditIntervalSeconds?: number;
   /** Seconds between digests; default 3600. */
@@ -112,6 +126,8 @@ export interface ServerOptions {
    * for it (tests look at the server while it is starting).
    */
   whileStarting?: (url: string) => Promise<void>;
+  /** Bench only (CoreOptions.benchDisable): no log-file delivery, no metering. */
+  benchDisable?: { delivery?: boolean; metering?: boolean } | undefined;
 }
 
 export interface RunningServer {
@@ -144,6 +160,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Configuration errors first, before anything touches the disk.
   const regions = regionSet(opts.extraRegions);
   const quotas = resourceQuotas(opts.quotas);
+  const requestQuotas = opts.requestQuotas ? requestQuotaOverrides(opts.requestQuotas) : undefined;
   const host = opts.host ?? DEFAULT_HOST;
   checkExposure({
     host,
@@ -153,6 +170,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     devAllowRemote: opts.devAllowRemote === true,
   });
   checkEphemeral(opts);
+  if (opts.auditDir !== undefined && opts.auditS3 !== undefined) {
+    throw new Error('--audit-dir excludes --audit-s3-bucket: log files go to a directory or to a bucket');
+  }
   const logger = opts.logger ?? defaultLogger();
   if (opts.virtualClock && !opts.dev) {
     throw new Error('--clock virtual needs --dev: a virtual clock is for tests and development only');
@@ -224,6 +244,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       registry,
       regions,
       quotas,
+      requestQuotas,
       dev: opts.dev === true,
       ephemeral: opts.ephemeral === true,
       maxSkewMs: opts.maxSkewMs,
@@ -231,6 +252,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       keygenQueue: opts.keygenQueue,
       auditRetentionDays: opts.auditRetentionDays,
       auditDir: opts.auditDir !== undefined ? resolve(opts.auditDir) : undefined,
+      auditS3: opts.auditS3,
       auditIntervalSeconds: opts.auditIntervalSeconds,
       digestIntervalSeconds: opts.digestIntervalSeconds,
       rejectReplays: opts.rejectReplays,
@@ -242,6 +264,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       signatureClock: virtualClock ? systemClock : undefined,
       faults,
       seed,
+      benchDisable: opts.benchDisable,
       afterReset: seed ? (s) => applySeedLogged(s, seed) : undefined,
     });
   } catch (err) {
@@ -301,6 +324,9 @@ function checkEphemeral(opts: ServerOptions): void {
   }
   if (opts.auditDir !== undefined) {
     throw new Error('--ephemeral excludes --audit-dir: nothing is delivered, the trail stays in memory');
+  }
+  if (opts.auditS3 !== undefined) {
+    throw new Error('--ephemeral excludes --audit-s3-bucket: nothing is delivered, the trail stays in memory');
   }
 }
 

@@ -33,6 +33,44 @@ export function createMetrics(): { registry: Registry; metrics: RequestMetrics }
   };
 }
 
+/**
+ * Delivery of log files and digests (audit/delivery.ts): the lag is the age of the oldest event
+ * recorded and not yet delivered, read at each scrape (0 when every event is delivered).
+ */
+export function createDeliveryMetrics(
+  registry: Registry,
+  lagSeconds: () => Promise<number>,
+): { logFilesDelivered(count: number): void; digestsWritten(count: number): void; failed(): void } {
+  new Gauge({
+    name: 'trent_audit_delivery_lag_seconds',
+    help: 'Age of the oldest audit event recorded and not yet delivered as a log file; 0 when caught up',
+    registers: [registry],
+    async collect() {
+      this.set(await lagSeconds().catch(() => 0));
+    },
+  });
+  const logFiles = new Counter({
+    name: 'trent_audit_log_files_delivered_total',
+    help: 'CloudTrail log files delivered to the directory or bucket',
+    registers: [registry],
+  });
+  const digests = new Counter({
+    name: 'trent_audit_digests_written_total',
+    help: 'Signed digest files delivered to the directory or bucket',
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'trent_audit_delivery_failures_total',
+    help: 'Deliveries and digest runs that failed (done again at the next interval)',
+    registers: [registry],
+  });
+  return {
+    logFilesDelivered: (count) => logFiles.inc(count),
+    digestsWritten: (count) => digests.inc(count),
+    failed: () => failures.inc(),
+  };
+}
+
 /** The audit trail's health: free space against its floor, refusals, and suppressed events. */
 export interface AuditMetrics {
   reading(freeBytes: number, below: boolean): void;
@@ -70,4 +108,27 @@ export function createAuditMetrics(registry: Registry): AuditMetrics {
     refused: () => refused.inc(),
     suppressed: () => suppressed.inc(),
   };
+}
+
+/** Requests refused with ThrottlingException, by request quota (quotas/; README, "Request quotas"). */
+export function createQuotaMetrics(registry: Registry): { throttled(quota: string): void } {
+  const throttled = new Counter({
+    name: 'trent_throttled_requests_total',
+    help: 'Requests refused with ThrottlingException, by the request quota they exceeded',
+    labelNames: ['quota'] as const,
+    registers: [registry],
+  });
+  return { throttled: (quota) => throttled.inc({ quota }) };
+}
+
+/** Events recorded and not yet written (and fsynced) by the audit log, read at each scrape. */
+export function watchAuditQueue(registry: Registry, depth: () => number): void {
+  new Gauge({
+    name: 'trent_audit_queue_depth',
+    help: 'Audit events recorded and not yet written (and, when durable, fsynced) to the audit log',
+    registers: [registry],
+    collect() {
+      this.set(depth());
+    },
+  });
 }

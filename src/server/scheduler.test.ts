@@ -25,6 +25,8 @@ function stubServices() {
       eraseDeleted: async () => 'done',
       deleteExpiredSessions: async () => 0,
       keysDueForRotation: async () => [],
+      expiredKeyMaterials: async () => [],
+      deleteExpiredImportParameters: async () => 0,
     },
   } as unknown as Services;
   return {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GrantRecord } from '../domain/grants.js';
 import type { KeyRecord } from '../domain/types.js';
 import type { GrantLimits } from './grant-types.js';
+import { keyRecordFixture } from './fixtures.js';
 import type { Storage } from './types.js';
 
 const REGION = 'us-east-1';
@@ -27,25 +28,7 @@ function makeKey(opts: { region?: string; accountId?: string } = {}): { key: Key
   const materialId = n.toString(16).padStart(64, '0');
   return {
     materialId,
-    key: {
-      arn: `arn:aws:kms:${region}:${accountId}:key/${keyId}`,
-      keyId,
-      accountId,
-      region,
-      description: '',
-      keySpec: 'SYMMETRIC_DEFAULT',
-      keyUsage: 'ENCRYPT_DECRYPT',
-      origin: 'AWS_KMS',
-      keyManager: 'CUSTOMER',
-      keyState: 'Enabled',
-      creationDate: T0,
-      policy: '{}',
-      tags: [],
-      rotationEnabled: false,
-      currentMaterialId: materialId,
-      multiRegion: false,
-      version: 1,
-    },
+    key: keyRecordFixture({ keyId, accountId, region, currentMaterialId: materialId, creationDate: T0, policy: '{}' }),
   };
 }
 

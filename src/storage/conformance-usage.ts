@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyRecord } from '../domain/types.js';
+import { keyRecordFixture } from './fixtures.js';
 import type { KeyHoursRow, Storage, UsageRow } from './types.js';
 
 const A = '111122223333';
@@ -25,25 +26,8 @@ const row = (overrides: Partial<UsageRow> = {}): UsageRow => ({
 const T0 = new Date('2026-03-01T00:00:00Z');
 const MATERIAL = 'a'.repeat(64);
 
-const keyRecord = (keyId: string, accountId = A): KeyRecord => ({
-  arn: `arn:aws:kms:us-east-1:${accountId}:key/${keyId}`,
-  keyId,
-  accountId,
-  region: 'us-east-1',
-  description: '',
-  keySpec: 'SYMMETRIC_DEFAULT',
-  keyUsage: 'ENCRYPT_DECRYPT',
-  origin: 'AWS_KMS',
-  keyManager: 'CUSTOMER',
-  keyState: 'Enabled',
-  creationDate: T0,
-  policy: '{}',
-  tags: [],
-  rotationEnabled: false,
-  currentMaterialId: MATERIAL,
-  multiRegion: false,
-  version: 1,
-});
+const keyRecord = (keyId: string, accountId = A): KeyRecord =>
+  keyRecordFixture({ keyId, accountId, region: 'us-east-1', currentMaterialId: MATERIAL, creationDate: T0 });
 
 export function describeUsageStorageConformance(name: string, open: () => Promise<Storage>): void {
   describe(`usage storage conformance: ${name}`, () => {

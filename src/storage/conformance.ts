@@ -10,6 +10,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessKeyRecord, AliasRecord, KeyMaterialRecord, KeyRecord } from '../domain/index.js';
+import { keyRecordFixture } from './fixtures.js';
 import type { SeedWrite, Storage } from './types.js';
 
 const REGION = 'us-east-1';
@@ -43,26 +44,15 @@ function makeKey(
   const keyId = keyIdOf(n);
   const arn = arnOf(region, accountId, keyId);
   const materialId = materialIdOf(++materialCounter);
-  const key: KeyRecord = {
-    arn,
+  const key: KeyRecord = keyRecordFixture({
     keyId,
     accountId,
     region,
-    description: '',
-    keySpec: 'SYMMETRIC_DEFAULT',
-    keyUsage: 'ENCRYPT_DECRYPT',
-    origin: 'AWS_KMS',
-    keyManager: 'CUSTOMER',
-    keyState: 'Enabled',
-    creationDate: T0,
-    policy: '{"Version":"2012-10-17","Statement":[]}',
-    tags: [],
-    rotationEnabled: false,
     currentMaterialId: materialId,
-    multiRegion: false,
-    version: 1,
+    creationDate: T0,
     ...overrides,
-  };
+    arn,
+  });
   const material: KeyMaterialRecord = {
     keyArn: arn,
     materialId,

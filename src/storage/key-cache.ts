@@ -49,6 +49,15 @@ export function withKeyCache(storage: Storage, maxEntries = 2000): Storage {
     addKeyMaterial: writing((key: KeyRecord, material: Parameters<Storage['addKeyMaterial']>[1]) =>
       storage.addKeyMaterial(key, material),
     ),
+    importKeyMaterial: writing((key: KeyRecord, material: Parameters<Storage['importKeyMaterial']>[1]) =>
+      storage.importKeyMaterial(key, material),
+    ),
+    deleteImportedKeyMaterial: writing((key: KeyRecord, materialId: string) =>
+      storage.deleteImportedKeyMaterial(key, materialId),
+    ),
+    rotateToImportedKeyMaterial: writing((key: KeyRecord, materialId: string, rotatedAt: Date) =>
+      storage.rotateToImportedKeyMaterial(key, materialId, rotatedAt),
+    ),
     deleteKey: writing((key: KeyRecord, keyHours?: Parameters<Storage['deleteKey']>[1]) =>
       storage.deleteKey(key, keyHours),
     ),

@@ -75,8 +75,10 @@ import type { IdentityStorage } from './identity-types.js';
 import type { SessionStorage } from './session-types.js';
 // @grant-storage-import
 import type { GrantStorage } from './grant-types.js';
+// @import-storage-import
+import type { ImportStorage } from './import-types.js';
 
-export interface Storage /* @storage-extends */ extends IdentityStorage, SessionStorage, GrantStorage {
+export interface Storage /* @storage-extends */ extends IdentityStorage, SessionStorage, GrantStorage, ImportStorage {
   /** Runs pending numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -118,11 +120,13 @@ export interface Storage /* @storage-extends */ extends IdentityStorage, Session
 
   // Keys
   /**
-   * Inserts a key with its first material (which must be key.currentMaterialId). With `maxKeys`,
+   * Inserts a key with its first material (which must be key.currentMaterialId), or without any
+   * (`material` undefined, key.currentMaterialId ''): a key of Origin EXTERNAL before its first
+   * import. With `maxKeys`,
    * a customer managed key is inserted only while its account and region hold fewer than that many
    * customer managed keys (in any state); otherwise nothing is written and the answer is LimitReached.
    */
-  createKey(key: KeyRecord, material: KeyMaterialRecord, maxKeys?: number): Promise<'ok' | LimitReached>;
+  createKey(key: KeyRecord, material: KeyMaterialRecord | undefined, maxKeys?: number): Promise<'ok' | LimitReached>;
   getKey(region: string, accountId: string, keyId: string): Promise<KeyRecord | undefined>;
   /**
    * Keys of one account and region ordered by keyId. `after` is a keyId: the page starts after it.
@@ -145,8 +149,12 @@ export interface Storage /* @storage-extends */ extends IdentityStorage, Session
    * is material.materialId) with compare-and-set like updateKey.
    */
   addKeyMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<WriteResult>;
+  /** The material, or undefined when the key has none of that id present (imported material deleted). */
   getKeyMaterial(keyArn: string, materialId: string): Promise<KeyMaterialRecord | undefined>;
-  /** All materials of a key, oldest first (in the order they were added, even if dates tie). */
+  /**
+   * All materials of a key present, oldest first (in the order they were added, even if dates
+   * tie); deleted imported material is left out.
+   */
   listKeyMaterials(keyArn: string): Promise<KeyMaterialRecord[]>;
   /**
    * Deletes the key, all its materials, and every alias pointing at it. Copies of the deleted

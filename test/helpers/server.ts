@@ -1,4 +1,5 @@
 /** Starts a real Trent server on a free port with a fresh data directory, and clients for it. */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -28,6 +29,7 @@ export interface TestServer {
   /** IAM is global: its clients sign for us-east-1 whatever the region. */
   iam(credentials?: Credentials): IAMClient;
   sts(credentials?: Credentials, region?: string): STSClient;
+  cloudtrail(credentials?: Credentials, region?: string): CloudTrailClient;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,11 @@ export async function startTestServer(opts: Partial<ServerOptions> & { clock?: C
     },
     sts(creds = credentials, region = 'us-east-1') {
       const c = new STSClient({ endpoint: server.url, region, credentials: creds, maxAttempts: 1 });
+      clients.push(c);
+      return c;
+    },
+    cloudtrail(creds = credentials, region = 'us-east-1') {
+      const c = new CloudTrailClient({ endpoint: server.url, region, credentials: creds, maxAttempts: 1 });
       clients.push(c);
       return c;
     },

@@ -4,6 +4,7 @@ export { KeyUsageTracker } from './key-usage.js';
 export { TRACKING_START_SETTING } from './operations/get-key-last-usage.js';
 export { NOT_YET, REGISTRY } from './registry.js';
 export { rotateKey } from './rotate.js';
+export { deleteImportedMaterial } from './imported-material.js';
 export type { Caller, Logger, Operation, Services } from './types.js';
 export { KMS_SERVICE } from './service.js';
 export {

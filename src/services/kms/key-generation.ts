@@ -4,16 +4,14 @@
  */
 import { KeyGenerationBusyError } from '../../crypto/index.js';
 import { KmsError } from '../../domain/index.js';
-
-/** The message of AWS KMS's ThrottlingException. */
-export const THROTTLING_MESSAGE = 'Rate exceeded';
+import { KMS_THROTTLING_MESSAGE } from '../../quotas/index.js';
 
 /** `generation`'s result; ThrottlingException when the key-generation queue refused it. */
 export async function throttledWhenBusy<T>(generation: Promise<T>): Promise<T> {
   try {
     return await generation;
   } catch (err) {
-    if (err instanceof KeyGenerationBusyError) throw new KmsError('ThrottlingException', THROTTLING_MESSAGE);
+    if (err instanceof KeyGenerationBusyError) throw new KmsError('ThrottlingException', KMS_THROTTLING_MESSAGE);
     throw err;
   }
 }

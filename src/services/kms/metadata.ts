@@ -23,8 +23,14 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
   // PendingReplicaDeletion" (a multi-Region primary key), never for a single-Region key.
   if (key.keyState === 'PendingDeletion') meta.DeletionDate = key.deletionDate;
   if (key.customKeyStoreId) meta.CustomKeyStoreId = key.customKeyStoreId;
-  if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.origin !== 'EXTERNAL_KEY_STORE') {
+  // A key of Origin EXTERNAL has no material id before its first import.
+  if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.origin !== 'EXTERNAL_KEY_STORE' && key.currentMaterialId !== '') {
     meta.CurrentKeyMaterialId = key.currentMaterialId;
   }
+  // "present only when the Origin field is EXTERNAL"; ValidTo only for KEY_MATERIAL_EXPIRES.
+  if (key.origin === 'EXTERNAL' && key.expirationModel) {
+    meta.ExpirationModel = key.expirationModel as KeyMetadata['ExpirationModel'];
+  }
+  if (key.origin === 'EXTERNAL' && key.validTo) meta.ValidTo = key.validTo;
   return meta;
 }

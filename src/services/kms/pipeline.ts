@@ -45,6 +45,9 @@ export async function execute<O extends OperationName>(
       },
       key,
     );
+    // The shared cryptographic quota of the key's type, once per request (its first key), after
+    // authorization: throttling tells a caller who may not use a key nothing of its type.
+    if (!first) services.rateLimits?.chargeKey(op.name, key.keySpec, caller);
     first ??= key;
     checkKeyState(op.name, key);
     if (rule.usage && key.keyUsage !== rule.usage) {

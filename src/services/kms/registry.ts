@@ -11,6 +11,7 @@ import { ListRetirableGrants } from './operations/list-retirable-grants.js';
 import { RetireGrant } from './operations/retire-grant.js';
 import { RevokeGrant } from './operations/revoke-grant.js';
 import { Decapsulate } from './operations/decapsulate.js';
+import { DeleteImportedKeyMaterial } from './operations/delete-imported-key-material.js';
 import { Decrypt } from './operations/decrypt.js';
 import { DeleteAlias } from './operations/delete-alias.js';
 import { DeriveSharedSecret } from './operations/derive-shared-secret.js';
@@ -29,8 +30,10 @@ import { GenerateMac } from './operations/generate-mac.js';
 import { GenerateRandom } from './operations/generate-random.js';
 import { GetKeyLastUsage } from './operations/get-key-last-usage.js';
 import { GetKeyPolicy } from './operations/get-key-policy.js';
+import { GetParametersForImport } from './operations/get-parameters-for-import.js';
 import { GetPublicKey } from './operations/get-public-key.js';
 import { GetKeyRotationStatus } from './operations/get-key-rotation-status.js';
+import { ImportKeyMaterial } from './operations/import-key-material.js';
 import { ListAliases } from './operations/list-aliases.js';
 import { ListKeyPolicies } from './operations/list-key-policies.js';
 import { ListKeyRotations } from './operations/list-key-rotations.js';
@@ -63,7 +66,7 @@ export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } =
   Decrypt,
   DeleteAlias,
   DeleteCustomKeyStore: NOT_YET,
-  DeleteImportedKeyMaterial: NOT_YET,
+  DeleteImportedKeyMaterial,
   DeriveSharedSecret,
   DescribeCustomKeyStores: NOT_YET,
   DescribeKey,
@@ -83,9 +86,9 @@ export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } =
   GetKeyLastUsage,
   GetKeyPolicy,
   GetKeyRotationStatus,
-  GetParametersForImport: NOT_YET,
+  GetParametersForImport,
   GetPublicKey,
-  ImportKeyMaterial: NOT_YET,
+  ImportKeyMaterial,
   ListAliases,
   ListGrants,
   ListKeyPolicies,

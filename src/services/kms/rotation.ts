@@ -13,6 +13,15 @@ export function checkRotatable(key: KeyRecord): void {
   }
 }
 
+/**
+ * On-demand rotation and ListKeyRotations: also symmetric keys with imported material, which
+ * rotate to material imported for the purpose (RotateKeyOnDemand), never automatically.
+ */
+export function checkOnDemandRotatable(key: KeyRecord): void {
+  if (key.origin === 'EXTERNAL' && KEY_SPECS[key.keySpec]?.rotatable) return;
+  checkRotatable(key);
+}
+
 export function nextRotationDate(from: Date, periodInDays: number): Date {
   return new Date(from.getTime() + periodInDays * DAY_MS);
 }

@@ -317,4 +317,36 @@ CREATE TABLE deleted_key_hours (
   PRIMARY KEY (period, key_arn)
 ) WITHOUT ROWID;
 `,
+  // 11: imported key material (Origin EXTERNAL). Each material's expiry and description are on
+  // its row (the scheduler finds what expired by valid_to); the key holds a copy of its current
+  // material's expiry (DescribeKey's ExpirationModel and ValidTo). A key before its first import
+  // has current_material_id '' and, to satisfy the foreign key of migration 1, an empty
+  // placeholder material of that id; deleted imported material keeps its row with an empty
+  // wrapped blob (the id stays known for the import of the same material).
+  // import_parameters: the wrapping key pairs of GetParametersForImport, one per import token.
+  `
+ALTER TABLE keys ADD COLUMN expiration_model TEXT
+  CHECK (expiration_model IN ('KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'));
+ALTER TABLE keys ADD COLUMN valid_to INTEGER;
+
+ALTER TABLE key_materials ADD COLUMN expiration_model TEXT
+  CHECK (expiration_model IN ('KEY_MATERIAL_EXPIRES', 'KEY_MATERIAL_DOES_NOT_EXPIRE'));
+ALTER TABLE key_materials ADD COLUMN valid_to INTEGER;
+ALTER TABLE key_materials ADD COLUMN description TEXT;
+
+CREATE INDEX key_materials_by_expiry ON key_materials (valid_to, key_arn) WHERE valid_to IS NOT NULL;
+
+CREATE TABLE import_parameters (
+  token_id            TEXT    PRIMARY KEY,
+  key_arn             TEXT    NOT NULL REFERENCES keys (arn) ON DELETE CASCADE,
+  wrapping_algorithm  TEXT    NOT NULL,
+  wrapping_key_spec   TEXT    NOT NULL,
+  wrapped_private_key BLOB    NOT NULL,
+  created_at          INTEGER NOT NULL,
+  valid_to            INTEGER NOT NULL
+);
+
+CREATE INDEX import_parameters_by_expiry ON import_parameters (valid_to);
+CREATE INDEX import_parameters_of_key ON import_parameters (key_arn);
+`,
 ];

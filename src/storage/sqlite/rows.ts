@@ -51,6 +51,8 @@ export interface KeyRow {
   multi_region: number;
   custom_key_store_id: string | null;
   version: number;
+  expiration_model: string | null;
+  valid_to: number | null;
 }
 
 export interface KeyMaterialRow {
@@ -59,6 +61,9 @@ export interface KeyMaterialRow {
   wrapped: Buffer;
   created_at: number;
   rotation_type: string | null;
+  expiration_model: string | null;
+  valid_to: number | null;
+  description: string | null;
 }
 
 export interface AliasRow {
@@ -107,6 +112,8 @@ export function keyParams(k: KeyRecord): KeyRow {
     multi_region: k.multiRegion ? 1 : 0,
     custom_key_store_id: optional(k.customKeyStoreId),
     version: k.version,
+    expiration_model: optional(k.expirationModel),
+    valid_to: optionalMillis(k.validTo),
   };
 }
 
@@ -141,6 +148,8 @@ export function keyFromRow(r: KeyRow): KeyRecord {
     key.onDemandRotationStartDate = new Date(r.on_demand_rotation_start_date);
   }
   if (r.custom_key_store_id !== null) key.customKeyStoreId = r.custom_key_store_id;
+  if (r.expiration_model !== null) key.expirationModel = r.expiration_model;
+  if (r.valid_to !== null) key.validTo = new Date(r.valid_to);
   return key;
 }
 
@@ -151,6 +160,9 @@ export function materialParams(m: KeyMaterialRecord): KeyMaterialRow {
     wrapped: m.wrapped,
     created_at: toMillis(m.createdAt),
     rotation_type: optional(m.rotationType),
+    expiration_model: optional(m.expirationModel),
+    valid_to: optionalMillis(m.validTo),
+    description: optional(m.description),
   };
 }
 
@@ -162,6 +174,9 @@ export function materialFromRow(r: KeyMaterialRow): KeyMaterialRecord {
     createdAt: new Date(r.created_at),
   };
   if (r.rotation_type !== null) m.rotationType = r.rotation_type as RotationType;
+  if (r.expiration_model !== null) m.expirationModel = r.expiration_model;
+  if (r.valid_to !== null) m.validTo = new Date(r.valid_to);
+  if (r.description !== null) m.description = r.description;
   return m;
 }
 

@@ -44,6 +44,8 @@ import type { Page } from '../types.js';
 import { SqliteGrants } from './grants.js';
 import type { KeyHoursRow, UsageRow } from '../types.js';
 import { SqliteUsage } from './usage.js';
+import type { ImportedKeyMaterial, ImportParametersRecord } from '../import-types.js';
+import { SqliteImports } from './imports.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -319,11 +321,22 @@ export class SqliteStorage implements Storage {
 
   // Keys
 
-  async createKey(key: KeyRecord, material: KeyMaterialRecord, maxKeys?: number): Promise<'ok' | LimitReached> {
-    checkMaterialOf(key, material);
+  async createKey(
+    key: KeyRecord,
+    material: KeyMaterialRecord | undefined,
+    maxKeys?: number,
+  ): Promise<'ok' | LimitReached> {
+    // A key awaiting its first import holds an empty placeholder of id '' (migration 11).
+    const first = material ?? {
+      keyArn: key.arn,
+      materialId: '',
+      wrapped: Buffer.alloc(0),
+      createdAt: key.creationDate,
+    };
+    checkMaterialOf(key, first);
     const q = this.q;
     const keyRow = keyParams(key);
-    const materialRow = materialParams(material);
+    const materialRow = materialParams(first);
     const scope = { region: key.region, account_id: key.accountId };
     return this.write((): 'ok' | LimitReached => {
       // Counted inside the write transaction (BEGIN IMMEDIATE), so no other create slips in between.
@@ -377,6 +390,61 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async importKeyMaterial(key: KeyRecord, material: KeyMaterialRecord): Promise<WriteResult> {
+    if (material.keyArn !== key.arn) throw new Error('storage: material.keyArn must equal key.arn');
+    if (material.wrapped.length === 0) throw new Error('storage: imported material must not be empty');
+    const q = this.q;
+    const keyRow = keyParams(key);
+    const materialRow = materialParams(material);
+    return this.write(() => {
+      if (q.updateKey.run(keyRow).changes !== 1) return this.whyNotWritten(key.arn);
+      q.upsertMaterial.run(materialRow);
+      return 'ok';
+    });
+  }
+
+  async deleteImportedKeyMaterial(key: KeyRecord, materialId: string): Promise<WriteResult> {
+    const q = this.q;
+    const keyRow = keyParams(key);
+    const result = this.write(() => {
+      if (q.updateKey.run(keyRow).changes !== 1) return this.whyNotWritten(key.arn);
+      q.emptyMaterial.run(key.arn, materialId);
+      return 'ok';
+    });
+    // The WAL still holds the deleted material until eraseDeleted().
+    if (result === 'ok') this.erasurePending = true;
+    return result;
+  }
+
+  async listImportedKeyMaterials(keyArn: string): Promise<ImportedKeyMaterial[]> {
+    const q = this.q;
+    return this.read(() => q.listAllMaterials.all(keyArn)).map((row) => ({
+      ...materialFromRow(row),
+      imported: row.wrapped.length > 0,
+    }));
+  }
+
+  async rotateToImportedKeyMaterial(key: KeyRecord, materialId: string, rotatedAt: Date): Promise<WriteResult> {
+    if (key.currentMaterialId !== materialId) throw new Error('storage: key.currentMaterialId must be materialId');
+    const q = this.q;
+    const keyRow = keyParams(key);
+    const params = { key_arn: key.arn, material_id: materialId, created_at: toMillis(rotatedAt) };
+    return this.write(() => {
+      if (q.updateKey.run(keyRow).changes !== 1) return this.whyNotWritten(key.arn);
+      q.markRotated.run(params);
+      return 'ok';
+    });
+  }
+
+  async expiredKeyMaterials(now: Date, limit: number): Promise<{ key: KeyRecord; materialId: string }[]> {
+    checkLimit(limit);
+    const q = this.q;
+    return this.read(() => q.expiredMaterials.all({ now: toMillis(now), limit })).map((row) => ({
+      key: keyFromRow(row),
+      materialId: row.expired_material_id,
+    }));
+  }
+
   async getKeyMaterial(keyArn: string, materialId: string): Promise<KeyMaterialRecord | undefined> {
     const q = this.q;
     const row = this.read(() => q.getMaterial.get(keyArn, materialId));
@@ -409,7 +477,9 @@ export class SqliteStorage implements Storage {
   async resetAll(): Promise<void> {
     // Children first, so that the order does not depend on the foreign_keys pragma.
     this.write(() =>
-      this.db.exec('DELETE FROM key_last_usage; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys;'),
+      this.db.exec(
+        'DELETE FROM key_last_usage; DELETE FROM import_parameters; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys;',
+      ),
     );
     this.erasurePending = true;
   }
@@ -704,6 +774,41 @@ export class SqliteStorage implements Storage {
   async listDeletedKeyHours(period: string, accountId?: string): Promise<KeyHoursRow[]> {
     const usage = this.usage;
     return this.read(() => usage.listKeyHours(period, accountId));
+  }
+
+  // @import-methods (import parameters: src/storage/sqlite/imports.ts)
+  private importStatements: SqliteImports | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get imports(): SqliteImports {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.importStatements ??= new SqliteImports(this.db));
+  }
+
+  async putImportParameters(record: ImportParametersRecord): Promise<void> {
+    const imports = this.imports;
+    this.write(() => imports.put(record));
+  }
+
+  async takeImportParameters(tokenId: string): Promise<ImportParametersRecord | undefined> {
+    const imports = this.imports;
+    const taken = this.write(() => imports.takeOne(tokenId));
+    // The wrapped wrapping key stays in the WAL until eraseDeleted().
+    if (taken) this.erasurePending = true;
+    return taken;
+  }
+
+  async getImportParameters(tokenId: string): Promise<ImportParametersRecord | undefined> {
+    const imports = this.imports;
+    return this.read(() => imports.find(tokenId));
+  }
+
+  async deleteExpiredImportParameters(now: Date, limit: number): Promise<number> {
+    checkLimit(limit);
+    const imports = this.imports;
+    const n = this.write(() => imports.deleteExpired(now, limit));
+    if (n > 0) this.erasurePending = true;
+    return n;
   }
 
   // Internals

@@ -9,6 +9,7 @@ import { describeIdentityConformance } from '../conformance-identity.js';
 import { describeSessionStorageConformance } from '../conformance-sessions.js';
 import { describeGrantStorageConformance } from '../conformance-grants.js';
 import { describeUsageStorageConformance } from '../conformance-usage.js';
+import { describeImportStorageConformance } from '../conformance-imports.js';
 import { openStorage, withKeyCache } from '../index.js';
 import { migrations } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
@@ -44,6 +45,11 @@ describeGrantStorageConformance('sqlite :memory: behind the key cache', async ()
 describeUsageStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
 describeUsageStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
 describeUsageStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
+describeImportStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeImportStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
+describeImportStorageConformance('sqlite :memory: behind the key cache', async () =>
   withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
 );
 

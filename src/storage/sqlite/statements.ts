@@ -29,6 +29,8 @@ const KEY_COLUMNS = [
   'multi_region',
   'custom_key_store_id',
   'version',
+  'expiration_model',
+  'valid_to',
 ] as const;
 
 /** Columns an update may change: the identity (region, account, key id, ARN) is fixed at creation. */
@@ -37,7 +39,8 @@ const KEY_MUTABLE_COLUMNS = KEY_COLUMNS.filter(
 );
 
 const KEY_SELECT = `SELECT ${KEY_COLUMNS.join(', ')} FROM keys`;
-const MATERIAL_SELECT = 'SELECT key_arn, material_id, wrapped, created_at, rotation_type FROM key_materials';
+const MATERIAL_SELECT =
+  'SELECT key_arn, material_id, wrapped, created_at, rotation_type, expiration_model, valid_to, description FROM key_materials';
 const ALIAS_SELECT =
   'SELECT region, account_id, alias_name, alias_arn, target_key_id, creation_date, last_updated_date FROM aliases';
 
@@ -157,14 +160,53 @@ export function prepareStatements(db: Database.Database) {
     // Key materials
     /** seq numbers a key's materials in the order they were added. */
     insertMaterial: db.prepare<[KeyMaterialRow]>(
-      `INSERT INTO key_materials (key_arn, material_id, seq, wrapped, created_at, rotation_type)
-       SELECT @key_arn, @material_id, COALESCE(MAX(seq), 0) + 1, @wrapped, @created_at, @rotation_type
+      `INSERT INTO key_materials
+         (key_arn, material_id, seq, wrapped, created_at, rotation_type, expiration_model, valid_to, description)
+       SELECT @key_arn, @material_id, COALESCE(MAX(seq), 0) + 1, @wrapped, @created_at, @rotation_type,
+         @expiration_model, @valid_to, @description
        FROM key_materials WHERE key_arn = @key_arn`,
     ),
+    // An empty wrapped blob is material not present (migration 11): a key of Origin EXTERNAL
+    // before its first import, or imported material deleted.
     getMaterial: db.prepare<[string, string], KeyMaterialRow>(
-      `${MATERIAL_SELECT} WHERE key_arn = ? AND material_id = ?`,
+      `${MATERIAL_SELECT} WHERE key_arn = ? AND material_id = ? AND length(wrapped) > 0`,
     ),
-    listMaterials: db.prepare<[string], KeyMaterialRow>(`${MATERIAL_SELECT} WHERE key_arn = ? ORDER BY seq`),
+    listMaterials: db.prepare<[string], KeyMaterialRow>(
+      `${MATERIAL_SELECT} WHERE key_arn = ? AND length(wrapped) > 0 ORDER BY seq`,
+    ),
+    /**
+     * Imported material (again): the row of a material the key had keeps its place (seq), its
+     * creation and rotation, and its description unless a new one is given.
+     */
+    upsertMaterial: db.prepare<[KeyMaterialRow]>(
+      `INSERT INTO key_materials
+         (key_arn, material_id, seq, wrapped, created_at, rotation_type, expiration_model, valid_to, description)
+       SELECT @key_arn, @material_id, COALESCE(MAX(seq), 0) + 1, @wrapped, @created_at, @rotation_type,
+         @expiration_model, @valid_to, @description
+       FROM key_materials WHERE key_arn = @key_arn
+       ON CONFLICT (key_arn, material_id) DO UPDATE SET
+         wrapped = excluded.wrapped,
+         expiration_model = excluded.expiration_model,
+         valid_to = excluded.valid_to,
+         description = COALESCE(excluded.description, key_materials.description)`,
+    ),
+    emptyMaterial: db.prepare<[string, string]>(
+      `UPDATE key_materials SET wrapped = X'', valid_to = NULL WHERE key_arn = ? AND material_id = ?`,
+    ),
+    /** Every material of a key but the placeholder, imported or not, in the order added. */
+    listAllMaterials: db.prepare<[string], KeyMaterialRow>(
+      `${MATERIAL_SELECT} WHERE key_arn = ? AND material_id <> '' ORDER BY seq`,
+    ),
+    markRotated: db.prepare<[{ key_arn: string; material_id: string; created_at: number }]>(
+      `UPDATE key_materials SET rotation_type = 'ON_DEMAND', created_at = @created_at
+       WHERE key_arn = @key_arn AND material_id = @material_id`,
+    ),
+    expiredMaterials: db.prepare<[{ now: number; limit: number }], KeyRow & { expired_material_id: string }>(
+      `SELECT ${KEY_COLUMNS.map((c) => `k.${c}`).join(', ')}, m.material_id AS expired_material_id
+       FROM key_materials m JOIN keys k ON k.arn = m.key_arn
+       WHERE m.valid_to IS NOT NULL AND m.valid_to <= @now
+       ORDER BY m.valid_to, m.key_arn, m.material_id LIMIT @limit`,
+    ),
     deleteMaterials: db.prepare<[string]>('DELETE FROM key_materials WHERE key_arn = ?'),
 
     // Aliases

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IMPORTABLE_KEY_SPECS } from '../../../crypto/index.js';
 import {
   KEY_SPECS,
   keyArn,
@@ -60,8 +61,23 @@ export const CreateKey = defineOperation({
       throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported by this server yet.`);
     }
     const origin = input.Origin ?? 'AWS_KMS';
-    if (origin !== 'AWS_KMS') {
+    if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
       throw new KmsError('UnsupportedOperationException', `Origin ${origin} is not supported by this server yet.`);
+    }
+    // EXTERNAL: no material until ImportKeyMaterial; only the specs whose material can be imported.
+    const external = origin === 'EXTERNAL';
+    if (external && keySpec === 'SM2') {
+      // AWS imports SM2 material (SM2PKE wrapping) in the China Regions; not built here.
+      throw new KmsError(
+        'UnsupportedOperationException',
+        'Importing SM2 key material is not supported by this server yet.',
+      );
+    }
+    if (external && !IMPORTABLE_KEY_SPECS[keySpec]) {
+      throw new KmsError(
+        'UnsupportedOperationException',
+        `KeySpec ${keySpec} is not supported for KMS keys with imported key material (Origin EXTERNAL).`,
+      );
     }
     if (input.CustomKeyStoreId) {
       throw new KmsError(
@@ -81,7 +97,7 @@ export const CreateKey = defineOperation({
 
     const keyId = randomUUID();
     const arn = keyArn(region, accountId, keyId);
-    const material = await services.materials.create(arn, keySpec, now);
+    const material = external ? undefined : await services.materials.create(arn, keySpec, now);
     const key: KeyRecord = {
       arn,
       keyId,
@@ -92,12 +108,12 @@ export const CreateKey = defineOperation({
       keyUsage,
       origin,
       keyManager: 'CUSTOMER',
-      keyState: 'Enabled',
+      keyState: external ? 'PendingImport' : 'Enabled',
       creationDate: now,
       policy,
       tags,
       rotationEnabled: false,
-      currentMaterialId: material.materialId,
+      currentMaterialId: material?.materialId ?? '',
       multiRegion: false,
       version: 0,
     };

@@ -1,6 +1,7 @@
 import { KmsError } from '../../../domain/index.js';
+import { rotateToImportedMaterial } from '../imported-material.js';
 import { rotateKey } from '../rotate.js';
-import { checkRotatable } from '../rotation.js';
+import { checkOnDemandRotatable } from '../rotation.js';
 import { defineOperation } from '../types.js';
 
 export const RotateKeyOnDemand = defineOperation({
@@ -9,7 +10,11 @@ export const RotateKeyOnDemand = defineOperation({
   readOnly: false,
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ key, services, now }) {
-    checkRotatable(key);
+    checkOnDemandRotatable(key);
+    if (key.origin === 'EXTERNAL') {
+      await rotateToImportedMaterial(services, key, now);
+      return { KeyId: key.arn };
+    }
     // Counted against the freshest record before each write attempt, so racing calls cannot
     // exceed the limit (the write is compare-and-set on the version read with the count).
     await rotateKey(services, key, now, 'ON_DEMAND', async (current) => {
