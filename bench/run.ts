@@ -684,14 +684,14 @@ const TRAIL_GOAL_RATIO = 0.8;
 
 /**
  * Encrypt with audit delivery and metering on (log files every second, digests every 5 s, every
- * request counted) against a server started with the bench-only switch TRENT_BENCH_DISABLE that
+ * request counted) against a server started with the bench-only switch BENCH_DISABLE that
  * turns both off. Both keep the JSON-lines trail: that is the audit, not the delivery.
  */
 async function trail(logDir: string): Promise<void> {
   const on = await startTrent('trail-on', logDir, [], ['--audit-interval', '1', '--digest-interval', '5']);
   const off = await startTrent('trail-off', logDir, [], [], {
     ...process.env,
-    TRENT_BENCH_DISABLE: 'delivery,metering',
+    BENCH_DISABLE: 'delivery,metering',
   });
   const plaintext = randomBytes(1024).toString('base64');
   const cellOf = async (trent: Trent): Promise<EncryptCell> => {
@@ -707,7 +707,7 @@ async function trail(logDir: string): Promise<void> {
     };
   };
   const results = await interleavedEncrypt(
-    { 'delivery and metering on': await cellOf(on), 'both off (TRENT_BENCH_DISABLE)': await cellOf(off) },
+    { 'delivery and metering on': await cellOf(on), 'both off (BENCH_DISABLE)': await cellOf(off) },
     TRAIL_CONCURRENCY,
   );
   console.log('');

@@ -143,12 +143,12 @@ export function registerServe(program: Command): void {
 }
 
 /**
- * `TRENT_BENCH_DISABLE=delivery,metering`: a switch for `npm run bench` only (docs/benchmarks.md),
+ * `BENCH_DISABLE=delivery,metering` (no TRENT_ prefix: not a setting): for `npm run bench` only (docs/benchmarks.md),
  * which measures Encrypt with log-file delivery and metering against a server without them. Not a
  * setting: a server run so has no log files and no bill.
  */
 function benchDisable(env: NodeJS.ProcessEnv): { benchDisable?: { delivery: boolean; metering: boolean } } {
-  const parts = (env.TRENT_BENCH_DISABLE ?? '').split(',').map((p) => p.trim());
+  const parts = (env.BENCH_DISABLE ?? '').split(',').map((p) => p.trim());
   const delivery = parts.includes('delivery');
   const metering = parts.includes('metering');
   return delivery || metering ? { benchDisable: { delivery, metering } } : {};

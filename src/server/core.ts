@@ -113,7 +113,7 @@ export interface CoreOptions {
   /** `--seed` (dev): applied once the account exists, before the first request (seed/). */
   seed?: Seed | undefined;
   /**
-   * Bench only (TRENT_BENCH_DISABLE, docs/benchmarks.md): no log-file delivery, no metering, to
+   * Bench only (BENCH_DISABLE, docs/benchmarks.md): no log-file delivery, no metering, to
    * measure what they cost. The JSON-lines trail is written as always.
    */
   benchDisable?: { delivery?: boolean; metering?: boolean } | undefined;
