@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalEvents } from './helpers/audit.js';
-import { bytes, expectKmsError, otherAccountClient } from './helpers/kms.js';
+import { bytes, expectKmsError, otherAccountClient, sharedKeyPolicy } from './helpers/kms.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const OTHER = '444455556666';
@@ -37,20 +37,6 @@ type Event = Record<string, unknown> & {
 
 const events = () => journalEvents<Event>(t.dataDir);
 
-const policy = (account: string, shared: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' },
-      {
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${shared}:root` },
-        Action: ['kms:Encrypt', 'kms:Decrypt'],
-        Resource: '*',
-      },
-    ],
-  });
-
 beforeAll(async () => {
   t = await startTestServer();
   owner = t.client();
@@ -62,7 +48,12 @@ afterAll(async () => t.stop());
 describe('cross-account events', () => {
   it('records a call with another account’s key in both accounts, linked by sharedEventID', async () => {
     const key = (await owner.send(new CreateKeyCommand({}))).KeyMetadata!;
-    await owner.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, Policy: policy(ownerAccount, OTHER) }));
+    await owner.send(
+      new PutKeyPolicyCommand({
+        KeyId: key.KeyId,
+        Policy: sharedKeyPolicy(ownerAccount, OTHER, ['kms:Encrypt', 'kms:Decrypt']),
+      }),
+    );
     const enc = await other.send(new EncryptCommand({ KeyId: key.Arn, Plaintext: bytes('shared secret') }));
     await other.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob }));
 

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVALID_NEXT_TOKEN_MESSAGE } from '../src/audit/lookup.js';
 import { awsCliOrSkip, runAws } from './helpers/aws-cli.js';
-import { expectKmsError, followClock, otherAccountClient } from './helpers/kms.js';
+import { expectKmsError, followClock, otherAccountClient, sharedKeyPolicy } from './helpers/kms.js';
 import { kmsSigner, sendRaw, signRequest, type RawHttpResponse } from './helpers/sign.js';
 import { ManualClock, startTestServer, type Credentials, type TestServer } from './helpers/server.js';
 
@@ -217,23 +217,7 @@ describe('LookupEvents', () => {
     await kms.send(
       new PutKeyPolicyCommand({
         KeyId: shared,
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${t.server.accountId}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-            },
-            {
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${partner}:root` },
-              Action: 'kms:DescribeKey',
-              Resource: '*',
-            },
-          ],
-        }),
+        Policy: sharedKeyPolicy(t.server.accountId, partner, 'kms:DescribeKey'),
       }),
     );
     const other = await otherAccountClient(t, partner);

@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERIC_THROTTLING_MESSAGE, KMS_THROTTLING_MESSAGE } from '../src/quotas/index.js';
 import { journalEvents } from './helpers/audit.js';
 import { serveReady, runTrent } from './helpers/cli.js';
-import { expectKmsError, otherAccountClient } from './helpers/kms.js';
+import { expectKmsError, otherAccountClient, sharedKeyPolicy } from './helpers/kms.js';
 import { ManualClock, startTestServer, type TestServer } from './helpers/server.js';
 
 const clock = new ManualClock(new Date());
@@ -52,24 +52,8 @@ beforeAll(async () => {
   symmetricKey = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
   rsaKey = (await kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.Arn!;
   clock.advance(1_000);
-  const policy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${t.server.accountId}:root` },
-        Action: 'kms:*',
-        Resource: '*',
-      },
-      {
-        Effect: 'Allow',
-        Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` },
-        Action: 'kms:Encrypt',
-        Resource: '*',
-      },
-    ],
-  };
-  sharedKey = (await kms.send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }))).KeyMetadata!.Arn!;
+  const policy = sharedKeyPolicy(t.server.accountId, OTHER_ACCOUNT, 'kms:Encrypt');
+  sharedKey = (await kms.send(new CreateKeyCommand({ Policy: policy }))).KeyMetadata!.Arn!;
   // Every bucket full again.
   clock.advance(1_000);
 });

@@ -34,14 +34,15 @@ export interface FileAuditSinkOptions {
 
 export class FileAuditSink implements AuditSink {
   private queue: Pending[] = [];
-  /** Events of the batch being written (and fsynced), out of `queue`. */
-  private writing = 0;
+  /** Events recorded, and of those written or failed: batches go in order, so both only grow. */
+  private recorded = 0;
+  private settled = 0;
+  /** `written()` calls waiting for `settled` to reach the count they were made at. */
+  private readonly waiters: { upTo: number; resolve: () => void }[] = [];
   private flushing: Promise<void> | undefined;
   private file: { hour: string; handle: FileHandle } | undefined;
   private closed = false;
   private pruning: Promise<void> | undefined;
-  /** Settles when the last event recorded so far is written (batches are written in order). */
-  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -51,15 +52,11 @@ export class FileAuditSink implements AuditSink {
 
   record(event: AuditEvent, durable: boolean): Promise<void> {
     if (this.closed) return Promise.reject(new Error('audit log is closed'));
-    const written = new Promise<void>((resolve, reject) => {
+    this.recorded++;
+    return new Promise((resolve, reject) => {
       this.queue.push({ line: JSON.stringify(event) + '\n', durable, done: (err) => (err ? reject(err) : resolve()) });
       this.flushing ??= this.flush();
     });
-    this.last = written.then(
-      () => undefined,
-      () => undefined,
-    );
-    return written;
   }
 
   /**
@@ -67,12 +64,13 @@ export class FileAuditSink implements AuditSink {
    * fsynced) or failed to be: what a reader of the files (LookupEvents, audit/lookup.ts) waits for.
    */
   written(): Promise<void> {
-    return this.last;
+    if (this.settled >= this.recorded) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ upTo: this.recorded, resolve }));
   }
 
   /** Events recorded and not yet written (and, when durable, fsynced): for /metrics. */
   get queueDepth(): number {
-    return this.queue.length + this.writing;
+    return this.recorded - this.settled;
   }
 
   private async flush(): Promise<void> {
@@ -81,7 +79,6 @@ export class FileAuditSink implements AuditSink {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
-      this.writing = batch.length;
       try {
         const handle = await this.handleFor(this.now());
         await handle.appendFile(batch.map((p) => p.line).join(''));
@@ -90,7 +87,9 @@ export class FileAuditSink implements AuditSink {
       } catch (err) {
         for (const p of batch) p.done(err);
       }
-      this.writing = 0;
+      this.settled += batch.length;
+      // Waiters came in the order of their counts: the first not yet reached stops the rest.
+      while (this.waiters.length && this.waiters[0]!.upTo <= this.settled) this.waiters.shift()!.resolve();
     }
     this.flushing = undefined;
   }

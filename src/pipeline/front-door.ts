@@ -284,7 +284,8 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
     try {
       // Copies for the owners of other accounts' keys the request used, recorded like the event.
       const copies = crossAccountCopies(event);
-      await Promise.all([audit.record(event, durable), ...copies.map((copy) => audit.record(copy, durable))]);
+      if (copies.length === 0) await audit.record(event, durable);
+      else await Promise.all([audit.record(event, durable), ...copies.map((copy) => audit.record(copy, durable))]);
       // One count per audited request of an authenticated caller: the caller's account pays.
       if (caller) {
         const { principal, region, keyArns } = caller;

@@ -53,6 +53,17 @@ export function followClock<C extends KMSClient>(client: C, clock: ManualClock):
   return client;
 }
 
+/** A key policy giving the owner's root every KMS action and another account's root `actions`. */
+export function sharedKeyPolicy(owner: string, other: string, actions: string | string[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${owner}:root` }, Action: 'kms:*', Resource: '*' },
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other}:root` }, Action: actions, Resource: '*' },
+    ],
+  });
+}
+
 /** A client of a second account on the same server. */
 export async function otherAccountClient(
   t: TestServer,
