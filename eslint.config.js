@@ -27,8 +27,11 @@ const SERVICES = ['kms', 'iam', 'sts'];
 /** The SM2 library is allowed for SM2DSA and SM2PKE only, so in one file (docs/architecture.md, "SM2"). */
 const SM2_MODULE = 'src/crypto/sm2.ts';
 const sm2Library = { group: ['sm-crypto-v2'], message: `only ${SM2_MODULE} imports sm-crypto-v2 (SM2DSA and SM2PKE only)` };
+/** The PKCS#11 binding is keystore/pkcs11's alone (STYLE.md: only keystore/pkcs11 imports it). */
+const PKCS11_FILES = 'src/keystore/pkcs11/**/*.ts';
+const pkcs11Binding = { group: ['pkcs11js', 'graphene-pk11'], message: 'only src/keystore/pkcs11/ imports the PKCS#11 binding' };
 
-const importRule = (folder, ok, files, allowSm2 = false) => ({
+const importRule = (folder, ok, files, allowSm2 = false, allowPkcs11 = false) => ({
   files,
   rules: {
     'no-restricted-imports': [
@@ -44,6 +47,7 @@ const importRule = (folder, ok, files, allowSm2 = false) => ({
           ...(folder === 'storage' ? [] : [{ group: ['better-sqlite3', 'pg'], message: 'only storage/ imports database drivers' }]),
           { group: ['node:http', 'node:https', 'node:net'], message: 'the core knows nothing of HTTP' },
           ...(allowSm2 ? [] : [sm2Library]),
+          ...(allowPkcs11 ? [] : [pkcs11Binding]),
         ].filter((p) => !(['protocol', 'operations'].includes(folder) && p.group.includes('node:http') && false)),
       },
     ],
@@ -52,6 +56,12 @@ const importRule = (folder, ok, files, allowSm2 = false) => ({
 const importRules = [
   ...Object.entries(allowed).map(([folder, ok]) => importRule(folder, ok, [`src/${folder}/**/*.ts`])),
   importRule('crypto', allowed.crypto, [SM2_MODULE], true),
+  importRule('keystore', allowed.keystore, [PKCS11_FILES], false, true),
+  // The folders without an import rule of their own still may not import the two libraries.
+  {
+    files: folders.filter((f) => !(f in allowed)).map((f) => `src/${f}/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', { patterns: [sm2Library, pkcs11Binding] }] },
+  },
 ];
 
 export default tseslint.config(

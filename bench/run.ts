@@ -18,6 +18,8 @@
  *                      same primitive called directly in one process, at concurrency 16)
  *   BENCH_TRAIL        0 skips the audit delivery and metering section (Encrypt with both on against
  *                      both off, at concurrency 16)
+ *   BENCH_SSM          0 skips the Parameter Store section (GetParameter with decryption of a
+ *                      SecureString against KMS Decrypt under the same key, at concurrency 16)
  *   BENCH_AUTHZ        0 skips the authorization section (Encrypt by an IAM user under a 20-statement
  *                      key policy and a 10-statement identity policy, against root and the default
  *                      policy, at concurrency 16)
@@ -29,7 +31,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTHZ_GOAL_RATIO, setUpAuthorization } from './authorization.js';
 import { DIRECT_PRIMITIVES, MESSAGE_BYTES, type PrimitiveName } from './primitives.js';
-import { SigV4JsonClient, type Credentials } from './sigv4-client.js';
+import { KMS_API, SSM_API, SigV4JsonClient, type Credentials, type JsonApi } from './sigv4-client.js';
 import {
   freePort,
   installCleanupHandlers,
@@ -155,8 +157,9 @@ async function runCell(
   concurrency: number,
   warmupMs = WARMUP_MS,
   durationMs = DURATION_MS,
+  api: JsonApi = KMS_API,
 ): Promise<CellResult> {
-  const client = new SigV4JsonClient(port, credentials, concurrency);
+  const client = new SigV4JsonClient(port, credentials, concurrency, 'us-east-1', api);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -595,18 +598,22 @@ interface EncryptCell {
   port: number;
   credentials: Credentials;
   input: () => unknown;
+  /** Default Encrypt, of KMS. */
+  operation?: string;
+  api?: JsonApi;
 }
 
 /**
- * Encrypt in each cell, primed, then measured in ROUNDS interleaved rounds so that the machine's
+ * Encrypt (or the cell's operation) in each cell, primed, then measured in ROUNDS interleaved rounds so that the machine's
  * drift falls on every cell alike; the median round of each cell.
  */
-async function interleavedEncrypt(
+async function interleaved(
   cells: Record<string, EncryptCell>,
   concurrency: number,
 ): Promise<Record<string, CellResult>> {
   for (const cell of Object.values(cells)) {
-    await runCell(cell.pid, cell.port, cell.credentials, 'Encrypt', cell.input, concurrency, PRIME_MS, 0);
+    const { operation = 'Encrypt', api = KMS_API } = cell;
+    await runCell(cell.pid, cell.port, cell.credentials, operation, cell.input, concurrency, PRIME_MS, 0, api);
   }
   const roundMs = Math.max(1, Math.round(DURATION_MS / ROUNDS));
   const rounds: Record<string, CellResult[]> = {};
@@ -616,11 +623,12 @@ async function interleavedEncrypt(
         cell.pid,
         cell.port,
         cell.credentials,
-        'Encrypt',
+        cell.operation ?? 'Encrypt',
         cell.input,
         concurrency,
         WARMUP_MS,
         roundMs,
+        cell.api,
       );
       (rounds[name] ??= []).push(result);
     }
@@ -659,7 +667,7 @@ async function authorization(logDir: string): Promise<void> {
       input: () => ({ KeyId: setup.policyKeyArn, Plaintext: plaintext }),
     },
   };
-  const results = await interleavedEncrypt(
+  const results = await interleaved(
     Object.fromEntries(
       Object.entries(cells).map(([name, cell]) => [name, { pid: trent.child.pid, port: trent.port, ...cell }]),
     ),
@@ -706,7 +714,7 @@ async function trail(logDir: string): Promise<void> {
       input: () => ({ KeyId: keyId, Plaintext: plaintext }),
     };
   };
-  const results = await interleavedEncrypt(
+  const results = await interleaved(
     { 'delivery and metering on': await cellOf(on), 'both off (BENCH_DISABLE)': await cellOf(off) },
     TRAIL_CONCURRENCY,
   );
@@ -721,6 +729,61 @@ async function trail(logDir: string): Promise<void> {
   );
   await on.child.stop();
   await off.child.stop();
+}
+
+const SSM = envInt('BENCH_SSM', 1) !== 0;
+const SSM_CONCURRENCY = 16;
+/** Issue 10: GetParameter with decryption of a SecureString at least this ratio of KMS Decrypt. */
+const SSM_GOAL_RATIO = 0.8;
+
+/**
+ * Parameter Store: GetParameter WithDecryption of a SecureString (Standard, under a customer
+ * managed key: Parameter Store calls KMS Decrypt on the caller's behalf, and both requests are
+ * audited) against KMS Decrypt of a value of the same size under the same key, in one server.
+ */
+async function parameterStore(logDir: string): Promise<void> {
+  const trent = await startTrent('ssm', logDir);
+  const kms = new SigV4JsonClient(trent.port, trent.credentials, 1);
+  const ssm = new SigV4JsonClient(trent.port, trent.credentials, 1, 'us-east-1', SSM_API);
+  const { KeyMetadata } = await kms.json<{ KeyMetadata: { KeyId: string } }>('CreateKey', {});
+  const value = randomBytes(24).toString('base64');
+  const { CiphertextBlob } = await kms.json<{ CiphertextBlob: string }>('Encrypt', {
+    KeyId: KeyMetadata.KeyId,
+    Plaintext: Buffer.from(value).toString('base64'),
+  });
+  await ssm.json('PutParameter', {
+    Name: '/bench/secret',
+    Type: 'SecureString',
+    KeyId: KeyMetadata.KeyId,
+    Value: value,
+  });
+  kms.close();
+  ssm.close();
+  const cell = { pid: trent.child.pid, port: trent.port, credentials: trent.credentials };
+  const results = await interleaved(
+    {
+      'KMS Decrypt': { ...cell, operation: 'Decrypt', input: () => ({ CiphertextBlob }) },
+      'SSM GetParameter WithDecryption': {
+        ...cell,
+        operation: 'GetParameter',
+        api: SSM_API,
+        input: () => ({ Name: '/bench/secret', WithDecryption: true }),
+      },
+    },
+    SSM_CONCURRENCY,
+  );
+  console.log('');
+  console.log(
+    `Parameter Store: a SecureString read with decryption against KMS Decrypt, at concurrency ${SSM_CONCURRENCY}`,
+  );
+  console.log(cellTable('request', results));
+  const [decrypt, getParameter] = Object.values(results);
+  const ratio = decrypt!.opsPerSec > 0 ? getParameter!.opsPerSec / decrypt!.opsPerSec : NaN;
+  console.log(
+    `Goal: GetParameter with decryption >= ${SSM_GOAL_RATIO} x KMS Decrypt: ` +
+      `${ratio >= SSM_GOAL_RATIO ? 'PASS' : 'MISS'} (ratio ${fmt(ratio, 2)})`,
+  );
+  await trent.child.stop();
 }
 
 async function main(): Promise<void> {
@@ -741,6 +804,7 @@ async function main(): Promise<void> {
     if (PRIMITIVES) await primitives(logDir);
     if (AUTHZ) await authorization(logDir);
     if (TRAIL) await trail(logDir);
+    if (SSM) await parameterStore(logDir);
     if (KEYS > 0) await memory(logDir);
   } finally {
     console.log(

@@ -14,6 +14,15 @@ export interface Credentials {
   secretAccessKey: string;
 }
 
+/** The service a client signs for and the X-Amz-Target prefix of its operations. */
+export interface JsonApi {
+  service: string;
+  targetPrefix: string;
+}
+
+export const KMS_API: JsonApi = { service: 'kms', targetPrefix: 'TrentService' };
+export const SSM_API: JsonApi = { service: 'ssm', targetPrefix: 'AmazonSSM' };
+
 export interface CallResult {
   status: number;
   body: Buffer;
@@ -29,9 +38,10 @@ export class SigV4JsonClient {
     credentials: Credentials,
     maxSockets: number,
     private readonly region = 'us-east-1',
+    private readonly api: JsonApi = KMS_API,
   ) {
     this.signer = new SignatureV4({
-      service: 'kms',
+      service: api.service,
       region: this.region,
       credentials,
       sha256: Sha256,
@@ -41,7 +51,7 @@ export class SigV4JsonClient {
     this.host = `127.0.0.1:${port}`;
   }
 
-  /** One KMS JSON 1.1 call: serialise, sign, send, read the whole response. */
+  /** One JSON 1.1 call: serialise, sign, send, read the whole response. */
   async call(operation: string, input: unknown): Promise<CallResult> {
     const body = JSON.stringify(input);
     const signed = await this.signer.sign({
@@ -54,7 +64,7 @@ export class SigV4JsonClient {
       headers: {
         host: this.host,
         'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': `TrentService.${operation}`,
+        'x-amz-target': `${this.api.targetPrefix}.${operation}`,
         'content-length': String(Buffer.byteLength(body)),
       },
       body,

@@ -4,6 +4,7 @@
  */
 import {
   CancelKeyDeletionCommand,
+  ConnectCustomKeyStoreCommand,
   CreateAliasCommand,
   DecryptCommand,
   DescribeKeyCommand,
@@ -23,7 +24,6 @@ import {
   ListResourceTagsCommand,
   PutKeyPolicyCommand,
   ReEncryptCommand,
-  ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
   ScheduleKeyDeletionCommand,
   TagResourceCommand,
@@ -288,7 +288,7 @@ describe('another account', () => {
 describe('operations this server does not build', () => {
   it('answer UnsupportedOperationException naming the operation', async () => {
     const calls: [string, object][] = [
-      ['ReplicateKey', new ReplicateKeyCommand({ KeyId: key.KeyId, ReplicaRegion: 'eu-west-1' })],
+      ['ConnectCustomKeyStore', new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })],
     ];
     for (const [name, call] of calls) {
       await expectKmsError(

@@ -28,6 +28,7 @@ import {
   RotateKeyOnDemandCommand,
   ScheduleKeyDeletionCommand,
   SignCommand,
+  VerifyCommand,
   type CreateKeyCommandInput,
   type ImportKeyMaterialCommandInput,
   type KMSClient,
@@ -35,7 +36,7 @@ import {
   type AlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WRAPPING_ALGORITHMS, wrapForImport } from '../src/crypto/index.js';
+import { sm2WrapForImport, WRAPPING_ALGORITHMS, wrapForImport } from '../src/crypto/index.js';
 import { bytes, expectKmsError, followClock, newKey, text } from './helpers/kms.js';
 import { ManualClock, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -766,6 +767,94 @@ describe('asymmetric and HMAC material', () => {
       }),
       'ValidationException',
       'KeyMaterialId and KeyMaterialDescription are only valid for symmetric encryption KMS keys.',
+    );
+  });
+});
+
+describe('SM2 wrapping and SM2 material (China Regions)', () => {
+  const china = () => followClock(t.client({ region: 'cn-north-1' }), clock);
+
+  async function sm2Import(client: KMSClient, keyId: string, material: Buffer) {
+    const params = await client.send(
+      new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: 'SM2PKE', WrappingKeySpec: 'SM2' }),
+    );
+    // The wrapping key is an SM2 public key: a SubjectPublicKeyInfo naming the SM2 curve (1.2.156.10197.1.301).
+    expect(Buffer.from(params.PublicKey!).includes(Buffer.from('06082a811ccf5501822d', 'hex'))).toBe(true);
+    return client.send(
+      new ImportKeyMaterialCommand({
+        KeyId: keyId,
+        ImportToken: params.ImportToken,
+        EncryptedKeyMaterial: sm2WrapForImport(Buffer.from(params.PublicKey!), material),
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      }),
+    );
+  }
+
+  it('imports 256 symmetric bits wrapped with SM2PKE under an SM2 wrapping key', async () => {
+    const client = china();
+    const { KeyMetadata } = await client.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
+    await sm2Import(client, KeyMetadata!.KeyId!, randomBytes(32));
+    const { CiphertextBlob } = await client.send(
+      new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext: bytes('cn') }),
+    );
+    expect(text((await client.send(new DecryptCommand({ CiphertextBlob }))).Plaintext)).toBe('cn');
+  });
+
+  it('imports an SM2 private key that signs what its public key verifies, and refuses a P-256 key', async () => {
+    const client = china();
+    const { KeyMetadata } = await client.send(
+      new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'SM2', KeyUsage: 'SIGN_VERIFY' }),
+    );
+    expect(KeyMetadata).toMatchObject({ KeyState: 'PendingImport', Origin: 'EXTERNAL', KeySpec: 'SM2' });
+    const keyId = KeyMetadata!.KeyId!;
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    await expectKmsError(sm2Import(client, keyId, pkcs8(p256.privateKey)), 'IncorrectKeyMaterialException');
+    const sm2 = generateKeyPairSync('ec', { namedCurve: 'SM2' });
+    await sm2Import(client, keyId, pkcs8(sm2.privateKey));
+    const { PublicKey } = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    expect(Buffer.from(PublicKey!)).toEqual(sm2.publicKey.export({ type: 'spki', format: 'der' }));
+    const signed = await client.send(
+      new SignCommand({ KeyId: keyId, Message: bytes('signed in cn'), SigningAlgorithm: 'SM2DSA' }),
+    );
+    const verified = await client.send(
+      new VerifyCommand({
+        KeyId: keyId,
+        Message: bytes('signed in cn'),
+        Signature: signed.Signature,
+        SigningAlgorithm: 'SM2DSA',
+      }),
+    );
+    expect(verified.SignatureValid).toBe(true);
+  });
+
+  it('pairs SM2PKE with the SM2 wrapping key spec only, never for RSA material, and refuses a garbled blob', async () => {
+    const client = china();
+    const get = (KeyId: string, WrappingAlgorithm: AlgorithmSpec, WrappingKeySpec: WrappingKeySpec) =>
+      client.send(new GetParametersForImportCommand({ KeyId, WrappingAlgorithm, WrappingKeySpec }));
+    const symmetric = (await client.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    await expectKmsError(get(symmetric, 'SM2PKE', 'RSA_2048'), 'ValidationException');
+    await expectKmsError(get(symmetric, 'RSAES_OAEP_SHA_256', 'SM2'), 'ValidationException');
+    const rsa = (
+      await client.send(new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' }))
+    ).KeyMetadata!.KeyId!;
+    await expectKmsError(get(rsa, 'SM2PKE', 'SM2'), 'ValidationException', /cannot wrap RSA_2048 key material/);
+
+    const params = await get(symmetric, 'SM2PKE', 'SM2');
+    const blob = sm2WrapForImport(Buffer.from(params.PublicKey!), randomBytes(32));
+    blob[blob.length - 1]! ^= 1;
+    await expectKmsError(
+      client.send(
+        new ImportKeyMaterialCommand({
+          KeyId: symmetric,
+          ImportToken: params.ImportToken,
+          EncryptedKeyMaterial: blob,
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        }),
+      ),
+      'InvalidCiphertextException',
+    );
+    expect((await client.send(new DescribeKeyCommand({ KeyId: symmetric }))).KeyMetadata!.KeyState).toBe(
+      'PendingImport',
     );
   });
 });

@@ -132,11 +132,6 @@ describe('CreateKey', () => {
       'UnsupportedOperationException',
       'Origin AWS_CLOUDHSM is not supported by this server yet.',
     );
-    await expectKmsError(
-      kms.send(new CreateKeyCommand({ MultiRegion: true })),
-      'UnsupportedOperationException',
-      'Multi-Region keys are not supported by this server yet.',
-    );
   });
 
   it('does not create a key when CreateKey fails', async () => {

@@ -223,6 +223,8 @@ describe('without request quotas', () => {
       const text = await (await fetch(`${s.server.url}/metrics`)).text();
       expect(text).not.toContain('trent_throttled_requests_total{');
       expect(text).toMatch(/^trent_audit_queue_depth \d+$/m);
+      expect(text).toMatch(/^trent_keygen_running \d+$/m);
+      expect(text).toMatch(/^trent_keygen_queued \d+$/m);
     } finally {
       await s.stop();
     }

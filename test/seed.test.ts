@@ -4,13 +4,15 @@ import {
   DecryptCommand,
   DescribeKeyCommand,
   EncryptCommand,
+  GetParametersForImportCommand,
   GetPublicKeyCommand,
+  ImportKeyMaterialCommand,
   ListAliasesCommand,
   ListKeysCommand,
   ListResourceTagsCommand,
   SignCommand,
 } from '@aws-sdk/client-kms';
-import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
+import { constants, createPublicKey, createVerify, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,5 +230,86 @@ describe('serve --dev --seed', () => {
       includeMaterial: false,
     });
     expect(JSON.stringify(withoutMaterial)).not.toContain('KeyMaterial');
+  });
+
+  it('keeps imported keys imported: their origin, their material, and a key still waiting for it', async () => {
+    const a = await start(await seedFile('none.yaml', stringify({ Accounts: [{ AccountId: ACCOUNT }] })));
+    const kms = a.client();
+    const importInto = async (keyId: string, material: Buffer) => {
+      const params = await kms.send(
+        new GetParametersForImportCommand({
+          KeyId: keyId,
+          WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+          WrappingKeySpec: 'RSA_2048',
+        }),
+      );
+      const publicKey = createPublicKey({ key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki' });
+      const EncryptedKeyMaterial = publicEncrypt(
+        { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        material,
+      );
+      await kms.send(
+        new ImportKeyMaterialCommand({
+          KeyId: keyId,
+          ImportToken: params.ImportToken,
+          EncryptedKeyMaterial,
+          ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+        }),
+      );
+    };
+    const imported = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata!.KeyId!;
+    const waiting = (await kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL', Description: 'later' }))).KeyMetadata!
+      .KeyId!;
+    const material = randomBytes(32);
+    await importInto(imported, material);
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: imported, Plaintext: Buffer.from('byok') }));
+
+    // An AWS managed key (made by naming its alias) is its service's, never the seed's.
+    await kms.send(new DescribeKeyCommand({ KeyId: 'alias/aws/ssm' }));
+    const exported = await exportSeed(a.server.services.storage, a.server.services.keyStore, { includeMaterial: true });
+    expect(JSON.stringify(exported)).not.toContain('alias/aws/');
+    const keys = (exported as { Accounts: { Regions: Record<string, { Keys: Record<string, unknown>[] }> }[] })
+      .Accounts[0]!.Regions['us-east-1']!.Keys;
+    expect(keys.find((k) => k.KeyId === imported)).toMatchObject({ Origin: 'EXTERNAL' });
+    expect(keys.find((k) => k.KeyId === waiting)).toMatchObject({ Origin: 'EXTERNAL', Description: 'later' });
+    expect(keys.find((k) => k.KeyId === waiting)).not.toHaveProperty('KeyMaterial');
+
+    const b = await start(await seedFile('imported.yaml', stringify(exported)));
+    const again = b.client();
+    expect((await again.send(new DescribeKeyCommand({ KeyId: imported }))).KeyMetadata).toMatchObject({
+      Origin: 'EXTERNAL',
+      KeyState: 'Enabled',
+      ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+    });
+    const out = await again.send(new DecryptCommand({ CiphertextBlob }));
+    expect(Buffer.from(out.Plaintext!).toString()).toBe('byok');
+    expect((await again.send(new DescribeKeyCommand({ KeyId: waiting }))).KeyMetadata).toMatchObject({
+      Origin: 'EXTERNAL',
+      KeyState: 'PendingImport',
+    });
+    // The seeded material is the imported one: importing it again into the seeded key is accepted.
+    const client = b.client();
+    const params = await client.send(
+      new GetParametersForImportCommand({
+        KeyId: imported,
+        WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+        WrappingKeySpec: 'RSA_2048',
+      }),
+    );
+    await client.send(
+      new ImportKeyMaterialCommand({
+        KeyId: imported,
+        ImportToken: params.ImportToken,
+        EncryptedKeyMaterial: publicEncrypt(
+          {
+            key: createPublicKey({ key: Buffer.from(params.PublicKey!), format: 'der', type: 'spki' }),
+            padding: constants.RSA_PKCS1_OAEP_PADDING,
+            oaepHash: 'sha256',
+          },
+          material,
+        ),
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      }),
+    );
   });
 });

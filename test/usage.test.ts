@@ -31,6 +31,7 @@ interface Report {
     costUsd: number;
   }[];
   keyMonths: { accountId: string; region: string; keyArn: string; hours: number; costUsd: number }[];
+  parameterMonths: { accountId: string; region: string; parameterArn: string; hours: number; costUsd: number }[];
   totalUsd: number;
 }
 
@@ -133,7 +134,7 @@ describe('trent usage', () => {
 
   it('shows only the account asked for', async () => {
     const other = await usage('--account', '999988887777');
-    expect(other).toEqual({ period, lines: [], keyMonths: [], totalUsd: 0 });
+    expect(other).toEqual({ period, lines: [], keyMonths: [], parameterMonths: [], totalUsd: 0 });
   });
 
   it('prices with --price-table', async () => {

@@ -1,10 +1,11 @@
 /**
  * Generates src/model/<service>/ from botocore's service models (../shared/aws-models/<service>/
- * service-2.json) for KMS and CloudTrail (AWS JSON 1.1), IAM and STS (AWS Query): wire types, the runtime schema
- * used to decode and validate requests and encode responses, the operation table and the error
- * table, plus src/model/shape-schema.ts (the schema's types, shared by every service) and
- * src/model/index.ts (KMS names at the top level, `iam`, `sts` and `cloudtrail` as namespaces). A
- * service may be generated for some of its operations only (CloudTrail: LookupEvents). Run
+ * service-2.json) for KMS, CloudTrail and Systems Manager (AWS JSON 1.1), IAM and STS (AWS Query):
+ * wire types, the runtime schema used to decode and validate requests and encode responses, the
+ * operation table and the error table, plus src/model/shape-schema.ts (the schema's types, shared
+ * by every service) and src/model/index.ts (KMS names at the top level, `iam`, `sts`, `cloudtrail`
+ * and `ssm` as namespaces). A service may be generated for some of its operations only
+ * (CloudTrail: LookupEvents; Systems Manager: the 13 Parameter Store operations). Run
  * `npx tsx tools/gen-model.ts`; `--check` exits 1 when src/model is not current.
  *
  * The shared KMS model predates some of the API (ML-KEM keys, Encapsulate, Decapsulate), so
@@ -25,7 +26,7 @@ const outDir = path.join(repoRoot, 'src/model');
 
 /** The services generated, each into src/model/<id>/. */
 interface ServiceConfig {
-  readonly id: 'kms' | 'iam' | 'sts' | 'cloudtrail';
+  readonly id: 'kms' | 'iam' | 'sts' | 'cloudtrail' | 'ssm';
   /** what the wire types are called in comments */
   readonly title: string;
   /** tools/<file> merged into the model first (KMS only) */
@@ -41,6 +42,26 @@ const SERVICES: readonly ServiceConfig[] = [
   { id: 'iam', title: 'IAM' },
   { id: 'sts', title: 'STS' },
   { id: 'cloudtrail', title: 'CloudTrail', operations: ['LookupEvents'] },
+  {
+    id: 'ssm',
+    title: 'Systems Manager',
+    // Parameter Store (issue 10); every other Systems Manager operation is unknown to Trent.
+    operations: [
+      'AddTagsToResource',
+      'DeleteParameter',
+      'DeleteParameters',
+      'DescribeParameters',
+      'GetParameter',
+      'GetParameterHistory',
+      'GetParameters',
+      'GetParametersByPath',
+      'LabelParameterVersion',
+      'ListTagsForResource',
+      'PutParameter',
+      'RemoveTagsFromResource',
+      'UnlabelParameterVersion',
+    ],
+  },
 ];
 
 // ---- the subset of botocore's model format we read -------------------------------------------
@@ -681,6 +702,7 @@ export * from './kms/index.js';
 export * as iam from './iam/index.js';
 export * as sts from './sts/index.js';
 export * as cloudtrail from './cloudtrail/index.js';
+export * as ssm from './ssm/index.js';
 export type { ModelSchema } from './shape-schema.js';
 `;
 

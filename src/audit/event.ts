@@ -23,6 +23,8 @@ export interface AuditIdentity {
     attributes: { creationDate: string; mfaAuthenticated: string };
     sourceIdentity?: string;
   };
+  /** An AWS service called on the principal's behalf (`ssm.amazonaws.com`). */
+  invokedBy?: string;
 }
 
 /** Who caused a service event: KMS itself, on behalf of the key's account. */
@@ -68,7 +70,7 @@ export interface AuditEvent {
   requestID?: string;
   eventID: string;
   readOnly: boolean;
-  resources?: { accountId: string; type: 'AWS::KMS::Key'; ARN: string }[];
+  resources?: { accountId: string; type: 'AWS::KMS::Key' | 'AWS::SSM::Parameter'; ARN: string }[];
   eventType: 'AwsApiCall' | 'AwsServiceEvent';
   managementEvent: boolean;
   recipientAccountId: string;
@@ -364,6 +366,50 @@ export function buildServiceEvent(e: ServiceEventInput): AuditEvent {
     managementEvent: true,
     recipientAccountId: accountId,
     serviceEventDetails: { ...e.details, keyId: resource.replace(/^key\//, '') },
+    eventCategory: 'Management',
+  };
+}
+
+export interface ParameterPolicyEventInput {
+  policyType: string;
+  parameterArn: string;
+  parameterName: string;
+  parameterType: string;
+  actionStatus: string;
+  time: Date;
+}
+
+/**
+ * Parameter Store acting on a parameter's policy on its own: an AwsServiceEvent of
+ * ssm.amazonaws.com named `ParameterPolicyAction`, its serviceEventDetails the members of the
+ * EventBridge "Parameter Store Policy Action" event (parameter-name, parameter-type, policy-type,
+ * action-status), the parameter as its resource. No value ever.
+ */
+export function buildParameterPolicyEvent(e: ParameterPolicyEventInput): AuditEvent {
+  const [, , , region = '', accountId = ''] = e.parameterArn.split(':');
+  return {
+    eventVersion: EVENT_VERSION,
+    userIdentity: { accountId, invokedBy: 'AWS Internal' },
+    eventTime: eventTime(e.time),
+    eventSource: 'ssm.amazonaws.com',
+    eventName: 'ParameterPolicyAction',
+    awsRegion: region,
+    sourceIPAddress: 'AWS Internal',
+    userAgent: 'AWS Internal',
+    requestParameters: null,
+    responseElements: null,
+    eventID: randomUUID(),
+    readOnly: false,
+    resources: [{ accountId, type: 'AWS::SSM::Parameter', ARN: e.parameterArn }],
+    eventType: 'AwsServiceEvent',
+    managementEvent: true,
+    recipientAccountId: accountId,
+    serviceEventDetails: {
+      'parameter-name': e.parameterName,
+      'parameter-type': e.parameterType,
+      'policy-type': e.policyType,
+      'action-status': e.actionStatus,
+    },
     eventCategory: 'Management',
   };
 }

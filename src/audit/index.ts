@@ -1,6 +1,7 @@
 export {
   auditView,
   buildAuditEvent,
+  buildParameterPolicyEvent,
   buildServiceEvent,
   crossAccountCopies,
   responseDate,

@@ -27,7 +27,8 @@ async function withDataDir<T>(flags: Flags, work: (storage: Storage, keyStore: K
       `no Trent database in ${dataDir}: start the server once (trent serve --data-dir ${flags.dataDir})`,
     );
   }
-  const keyStore = await openKeyStore(flags.rootKey, dataDir);
+  // A pkcs11: root key takes its PIN from TRENT_ROOT_KEY_PIN, as `trent serve` does.
+  const keyStore = await openKeyStore(flags.rootKey, dataDir, { pin: process.env.TRENT_ROOT_KEY_PIN });
   try {
     const storage = await openStorage({ sqlitePath: join(dataDir, 'trent.db') });
     try {

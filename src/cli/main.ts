@@ -8,6 +8,7 @@ import { registerEnvelopeCommands } from './envelope-commands.js';
 import { registerEnv } from './env.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeOf, oneLineMessage } from './errors.js';
 import { registerPolicy } from './policy.js';
+import { registerRootKey } from './root-key.js';
 import { registerSeed } from './seed.js';
 import { registerServe } from './serve.js';
 import { registerUsage } from './usage.js';
@@ -34,6 +35,7 @@ registerEnvelopeCommands(program);
 registerEnv(program);
 registerSeed(program);
 registerPolicy(program);
+registerRootKey(program);
 registerUsage(program);
 registerVersion(program);
 

@@ -41,7 +41,7 @@ export function registerSeed(program: Command): void {
       }
       const dataDir = resolve(flags.dataDir);
       if (!existsSync(join(dataDir, 'trent.db'))) throw new UserError(`no Trent database in ${dataDir}`);
-      const keyStore = await openKeyStore(flags.rootKey, dataDir);
+      const keyStore = await openKeyStore(flags.rootKey, dataDir, { pin: process.env.TRENT_ROOT_KEY_PIN });
       try {
         const storage = await openStorage({ sqlitePath: join(dataDir, 'trent.db') });
         try {

@@ -1,6 +1,6 @@
 /**
  * `trent usage`: the bill of one month (requests by account, region, key, operation and price
- * class; key-months of customer managed keys), read from the data directory's database as a second
+ * class; key-months of customer managed keys; advanced parameter-months of Parameter Store), read from the data directory's database as a second
  * connection, so it works whether or not the server runs. A running server writes its counters
  * every 5 seconds, so requests of the last few seconds may not be in the bill yet.
  */
@@ -112,6 +112,18 @@ function csv(report: UsageReport): string {
       k.hours,
       usd(k.costUsd),
     ]),
+    ...report.parameterMonths.map((p) => [
+      report.period,
+      'parameter-months',
+      p.accountId,
+      p.region,
+      p.parameterArn,
+      '',
+      '',
+      '',
+      p.hours,
+      usd(p.costUsd),
+    ]),
     [report.period, 'total', '', '', '', '', '', '', '', usd(report.totalUsd)],
   ];
   return rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
@@ -152,6 +164,15 @@ function table(report: UsageReport): string {
       ...grid(
         ['account', 'region', 'key', 'hours', 'USD'],
         report.keyMonths.map((k) => [k.accountId, k.region, k.keyArn, String(k.hours), usd(k.costUsd)]),
+      ).map((l) => `  ${l}`),
+    );
+  out.push('', 'Advanced parameter-months (Parameter Store)');
+  if (report.parameterMonths.length === 0) out.push('  (none)');
+  else
+    out.push(
+      ...grid(
+        ['account', 'region', 'parameter', 'hours', 'USD'],
+        report.parameterMonths.map((p) => [p.accountId, p.region, p.parameterArn, String(p.hours), usd(p.costUsd)]),
       ).map((l) => `  ${l}`),
     );
   out.push('', `Total USD ${usd(report.totalUsd)}`);

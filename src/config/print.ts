@@ -16,7 +16,7 @@ export function configAsJson<S extends SettingsTable>(schema: { settings: S }, c
     const value = config.values[name];
     const entries = config.entrySources[name];
     out[name] = {
-      value: shown(row.secret, value) ?? null,
+      value: shown(row.secret, value === undefined ? undefined : row.type.toFile(value)) ?? null,
       source: describeSource(config.sources[name]!),
       ...(entries
         ? { entries: Object.fromEntries(Object.entries(entries).map(([k, s]) => [k, describeSource(s)])) }
@@ -50,7 +50,10 @@ export function configAsYaml<S extends SettingsTable>(schema: { settings: S }, c
       }
       return;
     }
-    lines.push(`${indent}${key}: ${scalar(shown(row.secret, value))} # ${describeSource(config.sources[name]!)}`);
+    // As a file holds it (toFile): an HSM cluster is its one-line spec, not an object.
+    lines.push(
+      `${indent}${key}: ${scalar(shown(row.secret, row.type.toFile(value)))} # ${describeSource(config.sources[name]!)}`,
+    );
   };
   for (const [name, row] of rows) {
     const [first, second] = fileKeyOf(name, row) as [string, string | undefined];

@@ -86,7 +86,8 @@ function candidates(name: string, row: AnySetting, file: ConfigFile | undefined,
   }
   const flag = inputs.flags[name];
   if (flag !== undefined) {
-    const given = typeof flag === 'boolean' ? flag : typeof flag === 'string' ? flag : flag.join(',');
+    const given =
+      typeof flag === 'boolean' ? flag : typeof flag === 'string' ? flag : flag.join(row.type.separator ?? ',');
     // `--no-dev` gives false.
     found.push({
       source: { kind: 'flag', flag: flag === false ? flagOf(name, row).replace(/^--/, '--no-') : flagOf(name, row) },

@@ -7,12 +7,14 @@
 import { availableParallelism } from 'node:os';
 import { DEFAULT_MIN_FREE_BYTES, normalizeKeyPrefix } from '../audit/index.js';
 import { QUOTA_NAMES, RESOURCE_QUOTAS, regionSet } from '../domain/index.js';
+import { parseRootKeySpec, type HsmClusterSpec } from '../keystore/index.js';
 import { REQUEST_QUOTA_NAMES } from '../quotas/index.js';
 import { setting, type ConfigValues, type Schema } from './setting.js';
 import {
   accountId,
   boolean,
   filePath,
+  hsmClusterList,
   keyStoreSpec,
   listOf,
   mapOfKinds,
@@ -137,7 +139,23 @@ export const SETTINGS = {
     type: keyStoreSpec,
     defaultText: '`file:<dataDir>/root-key`',
     arg: '<spec>',
-    description: 'Where the root key is, `file:PATH` (created on first start). Back it up apart from the database.',
+    description:
+      'Where the root key is: `file:PATH` (created on first start; back it up apart from the database), or `pkcs11:<module-path>:<token-label>`, a non-extractable AES-256 key inside that PKCS#11 token, generated there on first start (needs `rootKeyPin`; docs/hsm.md).',
+  }),
+  rootKeyPin: setting({
+    type: nonEmptyString,
+    secret: true,
+    arg: '<pin>',
+    description:
+      "The user PIN of the token of a `pkcs11:` `rootKey`. Give it in the variable or the file, not as a flag (other users can see a process's arguments).",
+  }),
+  hsmClusters: setting({
+    type: hsmClusterList,
+    default: [] as HsmClusterSpec[],
+    flag: '--hsm-cluster',
+    arg: '<cluster-id>=<module-path>:<label>[,<label>...]:<trust-anchor-pem-path>',
+    description:
+      'An HSM cluster for custom key stores, as a CloudHSM cluster: its id (`cluster-` and 11 to 16 letters and digits), the PKCS#11 module, one token label per HSM, and the trust anchor certificate (PEM) CreateCustomKeyStore must be given. In a variable, clusters are separated by `;` (docs/hsm.md).',
   }),
   tlsCert: setting({
     type: filePath,
@@ -384,6 +402,28 @@ export const TRENT_SCHEMA: Schema<TrentSettings> = {
         c.ephemeral && c.rootKey !== undefined
           ? 'exclude each other: ephemeral mode generates its root key in memory'
           : undefined,
+    },
+    {
+      settings: ['rootKey', 'rootKeyPin'],
+      check: (c) =>
+        c.rootKey?.startsWith('pkcs11:') && c.rootKeyPin === undefined
+          ? 'a pkcs11: root key needs rootKeyPin (TRENT_ROOT_KEY_PIN), the user PIN of its token'
+          : c.rootKeyPin !== undefined && !c.rootKey?.startsWith('pkcs11:')
+            ? 'rootKeyPin is for a pkcs11: root key only'
+            : undefined,
+    },
+    {
+      settings: ['rootKey', 'hsmClusters'],
+      check: (c) => {
+        const root = c.rootKey !== undefined ? parseRootKeySpec(c.rootKey) : undefined;
+        if (!root?.ok) return undefined;
+        const cluster = c.hsmClusters.find(
+          (h) => h.modulePath === root.value.modulePath && h.tokenLabels.includes(root.value.tokenLabel),
+        );
+        return cluster
+          ? `the root key's token ${root.value.tokenLabel} is an HSM of ${cluster.clusterId}: keep the root key in a token of its own`
+          : undefined;
+      },
     },
     {
       settings: ['auditDir', 'auditS3Bucket'],

@@ -20,6 +20,8 @@ export function toServerOptions(c: TrentConfig): ServerOptions {
     ...(c.seed !== undefined ? { seed: c.seed } : {}),
     accountId: c.accountId,
     ...(c.rootKey !== undefined ? { rootKey: c.rootKey } : {}),
+    ...(c.rootKeyPin !== undefined ? { rootKeyPin: c.rootKeyPin } : {}),
+    hsmClusters: c.hsmClusters,
     ...(c.tlsCert !== undefined && c.tlsKey !== undefined ? { tls: { certFile: c.tlsCert, keyFile: c.tlsKey } } : {}),
     tlsSelfSigned: c.tlsSelfSigned,
     insecureHttp: c.insecureHttp,

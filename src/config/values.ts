@@ -4,6 +4,13 @@
  * message and the generated documentation use ("must be <allowed>").
  */
 import { isAbsolute, resolve } from 'node:path';
+import {
+  PKCS11_PREFIX,
+  formatClusterSpec,
+  parseClusterSpec,
+  parseRootKeySpec,
+  type HsmClusterSpec,
+} from '../keystore/index.js';
 import { suggest } from './suggest.js';
 
 /**
@@ -22,8 +29,10 @@ export interface ValueType<T> {
   relativeTo?(value: T, dir: string): T;
   /** Maps are merged entry by entry across sources; each entry keeps its own source. */
   readonly entries?: readonly string[];
-  /** Repeated flags are joined with commas before `fromText`. */
+  /** Repeated flags are joined with commas (or `separator`) before `fromText`. */
   readonly repeatable?: boolean;
+  /** What joins repeated flags and separates items in a variable, when not a comma. */
+  readonly separator?: string;
   /** From a flag's or an environment variable's text. */
   fromText(text: string): Parsed<T>;
   /** From a value of a parsed YAML or JSON file. */
@@ -94,11 +103,83 @@ export const accountId: ValueType<string> = {
       : bad(),
 };
 
-/** `file:PATH` key store specs (keystore/index.ts); PATH is taken from the file's directory. */
+/**
+ * Key store specs (keystore/index.ts): `file:PATH`, or `pkcs11:MODULE:LABEL` for a root key inside
+ * a PKCS#11 token; PATH and MODULE are taken from the file's directory.
+ */
 export const keyStoreSpec: ValueType<string> = {
-  ...text('file:PATH', /^file:\S/, 'key store'),
-  relativeTo: (value, dir) => `file:${pathFrom(dir, value.slice('file:'.length))}`,
+  name: 'key store',
+  allowed: 'file:PATH or pkcs11:<module-path>:<token-label>',
+  fromText: (t) => checkKeyStoreSpec(t),
+  fromFile: (value) => (typeof value === 'string' ? checkKeyStoreSpec(value) : bad()),
+  toFile: (value) => value,
+  relativeTo: (value, dir) => {
+    if (value.startsWith('file:')) return `file:${pathFrom(dir, value.slice('file:'.length))}`;
+    const parsed = parseRootKeySpec(value);
+    return parsed.ok ? `${PKCS11_PREFIX}${pathFrom(dir, parsed.value.modulePath)}:${parsed.value.tokenLabel}` : value;
+  },
 };
+
+function checkKeyStoreSpec(spec: string): Parsed<string> {
+  if (/^file:\S/.test(spec)) return ok(spec);
+  if (!spec.startsWith(PKCS11_PREFIX)) return bad();
+  const parsed = parseRootKeySpec(spec);
+  return parsed.ok ? ok(spec) : bad(`must be pkcs11:<module-path>:<token-label>: ${parsed.problem}`);
+}
+
+/**
+ * `--hsm-cluster` (repeatable; `;` between clusters in a variable, a list in a file):
+ * `<cluster-id>=<module-path>:<token-label>[,<token-label>...]:<trust-anchor-pem-path>`
+ * (keystore/pkcs11/spec.ts). Cluster ids are unique, and no token is in two clusters.
+ */
+export const hsmClusterList: ValueType<HsmClusterSpec[]> = {
+  name: 'list of HSM clusters',
+  allowed:
+    'each <cluster-id>=<module-path>:<token-label>[,<token-label>...]:<trust-anchor-pem-path>, the cluster id `cluster-` and 11 to 16 letters and digits',
+  repeatable: true,
+  separator: ';',
+  fromText: (t) =>
+    clusters(
+      t
+        .split(';')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  fromFile: (value) =>
+    Array.isArray(value) ? clusters(value) : bad('must be a list of <cluster-id>=<module-path>:<labels>:<pem-path>'),
+  toFile: (value) => value.map(formatClusterSpec),
+  relativeTo: (value, dir) =>
+    value.map((c) => ({
+      ...c,
+      modulePath: pathFrom(dir, c.modulePath),
+      trustAnchorPath: pathFrom(dir, c.trustAnchorPath),
+    })),
+};
+
+function clusters(items: unknown[]): Parsed<HsmClusterSpec[]> {
+  const out: HsmClusterSpec[] = [];
+  for (const [i, item] of items.entries()) {
+    if (typeof item !== 'string') return { ok: false, problem: 'must be a text', entry: entry(String(i), item) };
+    const parsed = parseClusterSpec(item);
+    if (!parsed.ok) return { ok: false, problem: parsed.problem, entry: entry(String(i), item) };
+    const c = parsed.value;
+    if (out.some((o) => o.clusterId === c.clusterId)) {
+      return { ok: false, problem: `cluster ${c.clusterId} is given twice`, entry: entry(String(i), item) };
+    }
+    const shared = out.find(
+      (o) => o.modulePath === c.modulePath && o.tokenLabels.some((l) => c.tokenLabels.includes(l)),
+    );
+    if (shared) {
+      return {
+        ok: false,
+        problem: `${c.clusterId} names a token of ${shared.clusterId}: an HSM belongs to one cluster`,
+        entry: entry(String(i), item),
+      };
+    }
+    out.push(c);
+  }
+  return ok(out);
+}
 
 export function oneOf<const V extends string>(values: readonly V[]): ValueType<V> {
   const allowed = `one of ${values.join(', ')}`;

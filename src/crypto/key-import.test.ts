@@ -15,6 +15,8 @@ import {
   aesKeyWrapPadUnwrap,
   IMPORTABLE_KEY_SPECS,
   importedMaterialId,
+  sm2UnwrapImportedMaterial,
+  sm2WrapForImport,
   unwrapImportedMaterial,
   wrapForImport,
   WRAPPING_ALGORITHMS,
@@ -185,5 +187,30 @@ describe('importedMaterialId', () => {
     expect(importedMaterialId('key-1', Buffer.from(m))).toBe(id);
     expect(importedMaterialId('key-2', m)).not.toBe(id);
     expect(importedMaterialId('key-1', randomBytes(32))).not.toBe(id);
+  });
+});
+
+describe('SM2PKE wrapping (China Regions)', () => {
+  const sm2 = generateKeyPairSync('ec', { namedCurve: 'SM2' });
+  const spki = sm2.publicKey.export({ type: 'spki', format: 'der' });
+
+  it('round trips symmetric and SM2 material, and refuses any changed byte with one error', () => {
+    for (const material of [randomBytes(32), pkcs8(generateKeyPairSync('ec', { namedCurve: 'SM2' }).privateKey)]) {
+      const wrapped = sm2WrapForImport(spki, material);
+      expect(sm2UnwrapImportedMaterial(pkcs8(sm2.privateKey), wrapped)).toEqual(material);
+      for (const at of [0, 10, wrapped.length - 1]) {
+        const bad = Buffer.from(wrapped);
+        bad[at]! ^= 1;
+        expect(() => sm2UnwrapImportedMaterial(pkcs8(sm2.privateKey), bad)).toThrow(CiphertextError);
+      }
+    }
+    expect(() => sm2UnwrapImportedMaterial(pkcs8(sm2.privateKey), Buffer.alloc(0))).toThrow(CiphertextError);
+  });
+
+  it('accepts SM2 private keys as SM2 material, and no other curve', () => {
+    const accept = IMPORTABLE_KEY_SPECS.SM2!.accept;
+    expect(accept(pkcs8(sm2.privateKey))).toBeDefined();
+    expect(accept(pkcs8(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey))).toBeUndefined();
+    expect(accept(randomBytes(32))).toBeUndefined();
   });
 });

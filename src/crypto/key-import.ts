@@ -9,7 +9,8 @@
  * (exactly the modulus length), followed by the material wrapped under that key with AES key
  * wrap with padding (RFC 5649, default alternative IV A65959A6), as the KMS Developer Guide,
  * "Encrypt the key material", describes (and `openssl pkeyutl` + `openssl enc -id-aes256-wrap-pad`
- * produce).
+ * produce). SM2PKE (China Regions only): the material SM2-encrypted (C1C3C2 in DER, as SM2PKE
+ * ciphertext is everywhere in KMS) under the SM2 wrapping public key of wrapping key spec SM2.
  */
 import {
   createDecipheriv,
@@ -24,6 +25,7 @@ import {
 } from 'node:crypto';
 import { CiphertextError } from './errors.js';
 import { RSA_OAEP, rsaOaepDecrypt, rsaOaepEncrypt, type OaepParameters } from './rsa-encryption.js';
+import { SM2PKE_MAX_PLAINTEXT, sm2Decrypt, sm2Encrypt, sm2KeyPairFromPkcs8, sm2PointFromSpki } from './sm2.js';
 
 export interface WrappingAlgorithm {
   oaep: OaepParameters;
@@ -44,6 +46,21 @@ export const WRAPPING_KEY_SPECS: Readonly<Record<string, number>> = {
   RSA_3072: 3072,
   RSA_4096: 4096,
 };
+
+/** SM2PKE: the wrapping algorithm of the SM2 wrapping key spec, both in the China Regions only. */
+export const SM2_WRAPPING = { algorithm: 'SM2PKE', keySpec: 'SM2' } as const;
+
+/** SM2PKE's unwrapping of EncryptedKeyMaterial; every failure is the same CiphertextError. */
+export function sm2UnwrapImportedMaterial(privateKeyPkcs8: Buffer, encrypted: Buffer): Buffer {
+  if (encrypted.length === 0) throw new CiphertextError();
+  return sm2Decrypt(sm2KeyPairFromPkcs8(privateKeyPkcs8), encrypted);
+}
+
+/** What a client does with an SM2 wrapping public key (SPKI DER): for tests and client-side tools. */
+export function sm2WrapForImport(publicKeySpki: Buffer, material: Buffer): Buffer {
+  if (material.length > SM2PKE_MAX_PLAINTEXT) throw new Error('material too long for SM2PKE');
+  return sm2Encrypt(sm2PointFromSpki(publicKeySpki), material);
+}
 
 /** RFC 5649 §3: the alternative initial value of AES key wrap with padding. */
 const KWP_IV = Buffer.from('a65959a6', 'hex');
@@ -146,6 +163,20 @@ const ecKey = (namedCurve: string, directWrapMinBits: number): ImportableKeySpec
   directWrapMinBits,
 });
 
+/** SM2 private keys (China Regions only): PKCS#8 whose scalar and point agree. */
+const sm2Key: ImportableKeySpec = {
+  accept(material) {
+    try {
+      const { scalar } = sm2KeyPairFromPkcs8(material);
+      scalar.fill(0);
+      return createPrivateKey({ key: material, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'der' });
+    } catch {
+      return undefined;
+    }
+  },
+  directWrapMinBits: 2048,
+};
+
 /**
  * Key specs whose material can be imported, and what each accepts: 256-bit symmetric keys; HMAC
  * keys of the lengths AWS allows per spec; RSA and ECC private keys as PKCS#8 DER of the spec's
@@ -165,6 +196,7 @@ export const IMPORTABLE_KEY_SPECS: Readonly<Record<string, ImportableKeySpec>> =
   ECC_NIST_P384: ecKey('secp384r1', 2048),
   ECC_NIST_P521: ecKey('secp521r1', 3072),
   ECC_SECG_P256K1: ecKey('secp256k1', 2048),
+  SM2: sm2Key,
 };
 
 const MATERIAL_ID_LABEL = Buffer.from('Trent imported key material id v1', 'ascii');

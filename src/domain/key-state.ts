@@ -11,10 +11,20 @@ type Outcome = 'ok' | 'disabled' | 'invalid';
 /** How an operation treats each state; states not listed are KMSInvalidStateException. */
 type StateRule = Partial<Record<KeyState, Outcome>>;
 
-/** Cryptographic operations: only Enabled keys; Disabled says DisabledException. */
-const CRYPTO: StateRule = { Enabled: 'ok', Disabled: 'disabled' };
+/**
+ * Cryptographic operations: only Enabled keys; Disabled says DisabledException. A multi-Region key
+ * whose primary Region is changing (Updating) stays usable ("While the key state is Updating, you
+ * can use the keys in cryptographic operations", UpdatePrimaryRegion); a replica being created
+ * (Creating) is not ("you cannot yet use it in cryptographic operations", ReplicateKey).
+ */
+const CRYPTO: StateRule = { Enabled: 'ok', Disabled: 'disabled', Updating: 'ok' };
 /** Management that any key not pending deletion accepts. */
 const MANAGE: StateRule = { Enabled: 'ok', Disabled: 'ok', PendingImport: 'ok', Unavailable: 'ok' };
+/**
+ * Management of a key's own properties (description, tags, aliases), also in the transient
+ * multi-Region states: "While the key state is Creating, you can manage key" (ReplicateKey).
+ */
+const MANAGE_TRANSIENT: StateRule = { ...MANAGE, Creating: 'ok', Updating: 'ok' };
 /**
  * Enabling or disabling a key: not while it awaits its imported material ("KMSInvalidStateException:
  * <key ARN> is pending import", key-state table).
@@ -55,7 +65,7 @@ const TABLE: Record<string, StateRule> = {
   Decapsulate: CRYPTO,
   // The key-state table says Disabled fails, but AWS answers GetPublicKey for a disabled key
   // (observed by LocalStack's tests against AWS); a key pending deletion still fails.
-  GetPublicKey: { Enabled: 'ok', Disabled: 'ok' },
+  GetPublicKey: { Enabled: 'ok', Disabled: 'ok', Updating: 'ok' },
   CreateGrant: CRYPTO,
   EnableKeyRotation: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
   DisableKeyRotation: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
@@ -80,13 +90,19 @@ const TABLE: Record<string, StateRule> = {
   // "When the specified KMS key is in the PendingDeletion state, this operation does not change
   // the KMS key's state"; on a key pending import it has no effect (key-state table).
   DeleteImportedKeyMaterial: { ...IMPORT, PendingDeletion: 'ok' },
-  UpdateKeyDescription: MANAGE,
+  UpdateKeyDescription: MANAGE_TRANSIENT,
   ScheduleKeyDeletion: MANAGE,
-  TagResource: MANAGE,
-  UntagResource: MANAGE,
-  CreateAlias: MANAGE,
-  UpdateAlias: MANAGE,
-  CancelKeyDeletion: { PendingDeletion: 'ok' },
+  TagResource: MANAGE_TRANSIENT,
+  UntagResource: MANAGE_TRANSIENT,
+  CreateAlias: MANAGE_TRANSIENT,
+  UpdateAlias: MANAGE_TRANSIENT,
+  // A primary key waiting for its replicas' deletion is pending deletion too (ScheduleKeyDeletion).
+  CancelKeyDeletion: { PendingDeletion: 'ok', PendingReplicaDeletion: 'ok' },
+  // Only a primary key is replicated, not while it is pending deletion or its primary Region
+  // changes ("you cannot replicate the new primary key", UpdatePrimaryRegion); DisabledException
+  // is among ReplicateKey's and UpdatePrimaryRegion's errors.
+  ReplicateKey: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
+  UpdatePrimaryRegion: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
 };
 
 function stateMessage(key: KeyRecord): string {
@@ -101,6 +117,14 @@ function stateMessage(key: KeyRecord): string {
       return `${key.arn} is unavailable.`;
     case 'Enabled':
       return `${key.arn} is enabled.`;
+    // The transient multi-Region states, worded as the others ("is creating" is what Terraform's
+    // AWS provider waits out after ReplicateKey).
+    case 'Creating':
+      return `${key.arn} is creating.`;
+    case 'Updating':
+      return `${key.arn} is updating.`;
+    case 'PendingReplicaDeletion':
+      return `${key.arn} is pending replica deletion.`;
     default:
       return `${key.arn} is ${key.keyState}.`;
   }

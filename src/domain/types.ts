@@ -56,6 +56,14 @@ export interface KeyRecord {
   expirationModel?: string | undefined;
   validTo?: Date | undefined;
   multiRegion: boolean;
+  /** Multi-Region keys: PRIMARY or REPLICA (DescribeKey's MultiRegionKeyType); absent otherwise. */
+  multiRegionKeyType?: 'PRIMARY' | 'REPLICA' | undefined;
+  /**
+   * While the key is in a transient state (Creating, Updating): when it ends, and the state it
+   * ends in. The scheduler finishes it (services/kms/multi-region.ts).
+   */
+  transitionDue?: Date | undefined;
+  stateAfterTransition?: KeyState | undefined;
   customKeyStoreId?: string | undefined;
   /** Optimistic concurrency: every update must name the version it read, and bumps it. */
   version: number;

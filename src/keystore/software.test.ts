@@ -16,14 +16,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnwrapError, wrappingAad } from '../crypto/index.js';
-import { KeyStoreError, openKeyStore, SoftwareKeyStore } from './index.js';
+import { KeyStoreError, openKeyStore, SoftwareKeyStore, type OpenedKeyStore } from './index.js';
 
 const arn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const m1 = 'a'.repeat(64);
 const m2 = 'b'.repeat(64);
 
 let dir: string;
-const opened: SoftwareKeyStore[] = [];
+const opened: OpenedKeyStore[] = [];
 async function openStore(path: string): Promise<SoftwareKeyStore> {
   const s = await SoftwareKeyStore.open(path);
   opened.push(s);

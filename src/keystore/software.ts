@@ -17,7 +17,7 @@ import { constants as fsConstants } from 'node:fs';
 import { link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { aesGcmOpen, aesGcmSeal } from '../crypto/index.js';
-import type { KeyStore } from './types.js';
+import type { OpenedKeyStore } from './types.js';
 
 const HEADER_LINE = 'TRENT-ROOT-KEY-V1';
 const ROOT_KEY_LENGTH = 32;
@@ -28,13 +28,13 @@ export const MEMORY_KEY_STORE = 'memory:';
 
 /** The root key file is missing, unreadable, not a regular file or not in the expected format. */
 export class KeyStoreError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'KeyStoreError';
   }
 }
 
-export class SoftwareKeyStore implements KeyStore {
+export class SoftwareKeyStore implements OpenedKeyStore {
   private key: Buffer | undefined;
   /** Absolute or as-given path of the root key file; `memory:` for an in-memory root key. */
   readonly path: string;
@@ -86,6 +86,15 @@ export class SoftwareKeyStore implements KeyStore {
     if (this.key === undefined) throw new KeyStoreError('key store is closed');
     return this.key;
   }
+}
+
+/**
+ * The 32 bytes of an existing root key file, for moving them into an HSM (`trent root-key
+ * import`); never creates one. The caller zeroes the result.
+ */
+export async function readRootKeyFile(path: string): Promise<Buffer> {
+  if (!(await exists(path))) throw new KeyStoreError(`there is no root key file ${path}`);
+  return (await readKeyFile(path)).key;
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -5,6 +5,7 @@
  */
 import type { KeyMaterialRecord, KeyRecord } from '../domain/types.js';
 import type { KeyHoursRow, Storage, UsageRow } from '../storage/types.js';
+import { advancedParameterHours } from './parameters.js';
 import { PRICE_CLASSES, type PriceClass, type PriceTable } from './prices.js';
 
 export interface UsageLine {
@@ -25,10 +26,20 @@ export interface KeyMonthLine {
   costUsd: number;
 }
 
+/** Parameter Store: the hours an advanced parameter was stored in the month. */
+export interface ParameterMonthLine {
+  accountId: string;
+  region: string;
+  parameterArn: string;
+  hours: number;
+  costUsd: number;
+}
+
 export interface UsageReport {
   period: string;
   lines: UsageLine[];
   keyMonths: KeyMonthLine[];
+  parameterMonths: ParameterMonthLine[];
   totalUsd: number;
 }
 
@@ -107,6 +118,7 @@ export function priceUsage(
   rows: readonly UsageRow[],
   keyHours: readonly Omit<KeyMonthLine, 'costUsd'>[],
   prices: PriceTable,
+  parameterHours: readonly Omit<ParameterMonthLine, 'costUsd'>[] = [],
 ): UsageReport {
   const { start, end } = monthBounds(period);
   const hoursInMonth = (end - start) / HOUR_MS;
@@ -135,7 +147,10 @@ export function priceUsage(
   const keyMonths = keyHours
     .filter((k) => k.hours > 0)
     .map((k) => ({ ...k, costUsd: roundUsd((k.hours * prices.keyMonthUsd) / hoursInMonth) }));
-  const totalUsd = roundUsd([...lines, ...keyMonths].reduce((sum, l) => sum + l.costUsd, 0));
+  const parameterMonths = parameterHours
+    .filter((p) => p.hours > 0)
+    .map((p) => ({ ...p, costUsd: roundUsd((p.hours * prices.advancedParameterMonthUsd) / hoursInMonth) }));
+  const totalUsd = roundUsd([...lines, ...keyMonths, ...parameterMonths].reduce((sum, l) => sum + l.costUsd, 0));
   return {
     period,
     lines: lines.map(({ accountId, region, keyArn, operation, priceClass, requests, costUsd }) => ({
@@ -148,6 +163,7 @@ export function priceUsage(
       costUsd,
     })),
     keyMonths,
+    parameterMonths,
     totalUsd,
   };
 }
@@ -157,7 +173,12 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Reads what storage holds for the month and prices it (`trent usage`). */
 export async function usageReport(
   storage: Storage,
-  opts: { period: string; accountId?: string | undefined; now: Date; prices: PriceTable },
+  opts: {
+    period: string;
+    accountId?: string | undefined;
+    now: Date;
+    prices: PriceTable;
+  },
 ): Promise<UsageReport> {
   monthBounds(opts.period);
   const rows = await storage.listUsage(opts.period, opts.accountId);
@@ -182,5 +203,17 @@ export async function usageReport(
     keyHours.push({ accountId: row.accountId, region: row.region, keyArn: row.keyArn, hours: row.hours });
   }
   keyHours.sort((a, b) => cmp(a.accountId, b.accountId) || cmp(a.region, b.region) || cmp(a.keyArn, b.keyArn));
-  return priceUsage(opts.period, rows, keyHours, opts.prices);
+  // Advanced parameters still stored (a deleted one's hours of the month are not kept).
+  const parameterHours: Omit<ParameterMonthLine, 'costUsd'>[] = [];
+  const { start, end } = monthBounds(opts.period);
+  for (const scope of await storage.listParameterScopes()) {
+    if (opts.accountId !== undefined && scope.accountId !== opts.accountId) continue;
+    for (const record of await storage.listParameters(scope.accountId, scope.region)) {
+      const hours = advancedParameterHours(record, start, end, opts.now);
+      if (hours > 0) {
+        parameterHours.push({ accountId: record.accountId, region: scope.region, parameterArn: record.arn, hours });
+      }
+    }
+  }
+  return priceUsage(opts.period, rows, keyHours, opts.prices, parameterHours);
 }

@@ -1,7 +1,8 @@
 /**
  * Which price class a request falls in (STYLE rule 3: rows). Cryptographic operations are priced by
  * the key's spec, GenerateDataKeyPair by the pair it returns, everything else of KMS as a symmetric
- * request, and the other services not at all (AWS does not charge for IAM and STS).
+ * request, Parameter Store's by the tier of the parameter acted on (advanced ones only), and the
+ * other services not at all (AWS does not charge for IAM and STS).
  */
 import type { PriceClass } from './prices.js';
 
@@ -56,9 +57,12 @@ export interface PricedRequest {
   keySpec?: string | undefined;
   /** GenerateDataKeyPair's KeyPairSpec, if given. */
   keyPairSpec?: string | undefined;
+  /** Parameter Store: the tier of the parameter the request acted on (Advanced if any was). */
+  parameterTier?: 'Standard' | 'Advanced' | undefined;
 }
 
 export function priceClassOf(req: PricedRequest): PriceClass {
+  if (req.service === 'ssm') return req.parameterTier === 'Advanced' ? 'ssm-advanced' : 'not-charged';
   if (req.service !== 'kms') return 'not-charged';
   const pricing = OPERATION_PRICING[req.operation];
   if (pricing === 'key-spec') return byPrefix(KEY_SPEC_CLASSES, req.keySpec) ?? 'symmetric';

@@ -25,7 +25,9 @@ export {
   roundUsd,
   usageReport,
   type KeyMonthLine,
+  type ParameterMonthLine,
   type UsageLine,
   type UsageReport,
 } from './bill.js';
+export { advancedParameterHours, parameterNamesOf } from './parameters.js';
 export { PRICE_TABLE_FILE, priceTableFor, recordPriceTable } from './data-dir.js';

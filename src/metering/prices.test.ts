@@ -18,8 +18,10 @@ describe('the default price table', () => {
       asymmetric: { usdPer10000: 0.15, freeTier: false },
       'ecc-generate-data-key-pair': { usdPer10000: 0.1, freeTier: false },
       'rsa-generate-data-key-pair': { usdPer10000: 12, freeTier: false },
+      'ssm-advanced': { usdPer10000: 0.05, freeTier: false },
       'not-charged': { usdPer10000: 0, freeTier: false },
     });
+    expect(DEFAULT_PRICE_TABLE.advancedParameterMonthUsd).toBe(0.05);
   });
 
   it('has a row for every price class and is JSON-able', () => {
@@ -58,11 +60,11 @@ describe('validatePriceTable', () => {
     expect((error as PriceTableError).problems).toEqual([
       'keyMonthUsd must be a non-negative number',
       'freeRequestsPerMonth must be a non-negative integer',
-      'requestClasses.symetric is not a price class (one of symmetric, hmac, asymmetric-rsa-2048, asymmetric, ecc-generate-data-key-pair, rsa-generate-data-key-pair, not-charged)',
+      'requestClasses.symetric is not a price class (one of symmetric, hmac, asymmetric-rsa-2048, asymmetric, ecc-generate-data-key-pair, rsa-generate-data-key-pair, ssm-advanced, not-charged)',
       'requestClasses.hmac.usdPer10000 must be a non-negative number',
       'requestClasses.hmac.freeTier must be true or false',
       'requestClasses.hmac.extra is not a member (usdPer10000, freeTier)',
-      'currency is not a member (keyMonthUsd, freeRequestsPerMonth, requestClasses)',
+      'currency is not a member (keyMonthUsd, freeRequestsPerMonth, requestClasses, advancedParameterMonthUsd)',
     ]);
     expect((error as Error).message).toMatch(/^price table prices\.yaml: keyMonthUsd must be/);
   });

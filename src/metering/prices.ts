@@ -15,6 +15,8 @@ export const PRICE_CLASSES = [
   'asymmetric',
   'ecc-generate-data-key-pair',
   'rsa-generate-data-key-pair',
+  // Parameter Store API interactions on advanced parameters (standard throughput).
+  'ssm-advanced',
   'not-charged',
 ] as const;
 export type PriceClass = (typeof PRICE_CLASSES)[number];
@@ -32,6 +34,8 @@ export interface PriceTable {
   /** Free requests per account per month, across regions (classes with freeTier only). */
   freeRequestsPerMonth: number;
   requestClasses: Record<PriceClass, RequestPrice>;
+  /** USD per Parameter Store advanced parameter per month, prorated hourly. */
+  advancedParameterMonthUsd: number;
 }
 
 /** AWS's list prices (KMS pricing page: "Key usage" and "Free Tier"). */
@@ -47,9 +51,13 @@ export const DEFAULT_PRICE_TABLE: PriceTable = {
     asymmetric: { usdPer10000: 0.15, freeTier: false },
     'ecc-generate-data-key-pair': { usdPer10000: 0.1, freeTier: false },
     'rsa-generate-data-key-pair': { usdPer10000: 12, freeTier: false },
-    // IAM and STS calls: AWS does not charge for them.
+    // Parameter Store (https://aws.amazon.com/systems-manager/pricing/, "Parameter Store"): API
+    // interactions with advanced parameters, standard throughput; standard parameters are free.
+    'ssm-advanced': { usdPer10000: 0.05, freeTier: false },
+    // IAM and STS calls, and Parameter Store's on standard parameters: AWS does not charge for them.
     'not-charged': { usdPer10000: 0, freeTier: false },
   },
+  advancedParameterMonthUsd: 0.05,
 };
 
 /** A price table file that does not fit the shape; `problems` lists every violation. */
@@ -79,6 +87,9 @@ export function validatePriceTable(value: unknown, file = '<price table>'): Pric
     if (name === 'keyMonthUsd') {
       if (isPrice(v)) table.keyMonthUsd = v;
       else problems.push('keyMonthUsd must be a non-negative number');
+    } else if (name === 'advancedParameterMonthUsd') {
+      if (isPrice(v)) table.advancedParameterMonthUsd = v;
+      else problems.push('advancedParameterMonthUsd must be a non-negative number');
     } else if (name === 'freeRequestsPerMonth') {
       if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) table.freeRequestsPerMonth = v;
       else problems.push('freeRequestsPerMonth must be a non-negative integer');
@@ -107,7 +118,10 @@ export function validatePriceTable(value: unknown, file = '<price table>'): Pric
           } else problems.push(`requestClasses.${cls}.${member} is not a member (usdPer10000, freeTier)`);
         }
       }
-    } else problems.push(`${name} is not a member (keyMonthUsd, freeRequestsPerMonth, requestClasses)`);
+    } else
+      problems.push(
+        `${name} is not a member (keyMonthUsd, freeRequestsPerMonth, requestClasses, advancedParameterMonthUsd)`,
+      );
   }
   if (problems.length > 0) throw new PriceTableError(file, problems);
   return table;

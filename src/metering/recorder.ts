@@ -6,6 +6,7 @@
 import type { KeyRecord } from '../domain/types.js';
 import type { Storage, UsageRow } from '../storage/types.js';
 import { OPERATION_PRICING, priceClassOf } from './classes.js';
+import { parameterNamesOf } from './parameters.js';
 
 interface Pending {
   period: string;
@@ -15,6 +16,8 @@ interface Pending {
   service: string;
   operation: string;
   keyPairSpec: string | undefined;
+  /** Parameter Store: the parameters the request named, whose tier prices it at the flush. */
+  parameters: readonly string[];
   requests: number;
 }
 
@@ -67,7 +70,8 @@ export class MeteringRecorder {
       req.service === 'kms' && OPERATION_PRICING[req.operation] === 'key-pair-spec'
         ? keyPairSpecOf(req.input)
         : undefined;
-    const id = `${period}\n${req.accountId}\n${req.region}\n${keyArn}\n${req.service}\n${req.operation}\n${keyPairSpec ?? ''}`;
+    const parameters = req.service === 'ssm' ? parameterNamesOf(req.operation, req.input) : [];
+    const id = `${period}\n${req.accountId}\n${req.region}\n${keyArn}\n${req.service}\n${req.operation}\n${keyPairSpec ?? ''}\n${parameters.join('\n')}`;
     const counted = this.pending.get(id);
     if (counted) counted.requests++;
     else
@@ -79,6 +83,7 @@ export class MeteringRecorder {
         service: req.service,
         operation: req.operation,
         keyPairSpec,
+        parameters,
         requests: 1,
       });
   }
@@ -97,16 +102,32 @@ export class MeteringRecorder {
     this.pending = new Map();
     try {
       const rows = new Map<string, UsageRow>();
+      // Tiers change (standard to advanced), so they are read once per flush, not kept.
+      const tiers = new Map<string, Promise<string | undefined>>();
+      const tierOf = (accountId: string, region: string, name: string): Promise<string | undefined> => {
+        const id = `${accountId}\n${region}\n${name}`;
+        let tier = tiers.get(id);
+        if (!tier) {
+          tier = storage.getParameter(accountId, region, name).then((r) => r?.versions.at(-1)?.tier);
+          tiers.set(id, tier);
+        }
+        return tier;
+      };
       for (const p of batch.values()) {
         const keySpec =
           p.service === 'kms' && OPERATION_PRICING[p.operation] === 'key-spec' && p.keyArn
             ? await this.specOf(storage, p.keyArn)
             : undefined;
+        let parameterTier: 'Advanced' | undefined;
+        for (const name of p.parameters) {
+          if ((await tierOf(p.accountId, p.region, name)) === 'Advanced') parameterTier = 'Advanced';
+        }
         const priceClass = priceClassOf({
           service: p.service,
           operation: p.operation,
           keySpec,
           keyPairSpec: p.keyPairSpec,
+          parameterTier,
         });
         const operation = p.service === 'kms' ? p.operation : `${p.service}:${p.operation}`;
         const id = `${p.period}\n${p.accountId}\n${p.region}\n${p.keyArn}\n${operation}\n${priceClass}`;

@@ -7,4 +7,5 @@ export * from './kms/index.js';
 export * as iam from './iam/index.js';
 export * as sts from './sts/index.js';
 export * as cloudtrail from './cloudtrail/index.js';
+export * as ssm from './ssm/index.js';
 export type { ModelSchema } from './shape-schema.js';

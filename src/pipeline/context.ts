@@ -77,12 +77,14 @@ const GLOBAL_KEYS: ReadonlyMap<string, GlobalRow> = new Map<string, GlobalRow>([
   ['aws:principaltype', ({ principal }) => PRINCIPAL_TYPE[principal.type]],
   ['aws:userid', ({ principal }) => principal.principalId ?? principal.accountId],
   ['aws:username', ({ principal }) => principal.userName],
-  ['aws:sourceip', (caller) => caller.sourceIp],
+  // A service calling on the caller's behalf calls from its own network, not the caller's
+  // (IAM User Guide, aws:SourceIp and aws:ViaAWSService: forward access sessions).
+  ['aws:sourceip', (caller) => (caller.via ? undefined : caller.sourceIp)],
   ['aws:currenttime', (caller) => isoSeconds(caller.time)],
   ['aws:epochtime', (caller) => String(Math.floor(caller.time.getTime() / 1000))],
   ['aws:securetransport', (caller) => String(caller.secure)],
   ['aws:requestedregion', (caller) => caller.region],
-  ['aws:viaawsservice', () => 'false'],
+  ['aws:viaawsservice', (caller) => String(caller.via !== undefined)],
   ['aws:principalisawsservice', () => 'false'],
   // Present only for temporary credentials (IAM User Guide, aws:MultiFactorAuthPresent).
   ['aws:multifactorauthpresent', ({ principal }) => principal.session && String(principal.session.mfaAuthenticated)],

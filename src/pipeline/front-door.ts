@@ -23,8 +23,9 @@ import {
   type CredentialLookup,
   type RawRequest,
 } from '../auth/index.js';
-import { GLOBAL_SIGNING_REGIONS, KmsError, type Clock, type Principal, type RegionSet } from '../domain/index.js';
+import { GLOBAL_SIGNING_REGIONS, KmsError, type Clock, type RegionSet } from '../domain/index.js';
 import type { OperationName } from '../model/index.js';
+import { auditIdentity } from './audit-identity.js';
 import type { AwsService, EncodedError, OperationFacts } from './service.js';
 import type { Caller, Services } from './types.js';
 
@@ -284,8 +285,14 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: RawRequest, meta:
     try {
       // Copies for the owners of other accounts' keys the request used, recorded like the event.
       const copies = crossAccountCopies(event);
-      if (copies.length === 0) await audit.record(event, durable);
-      else await Promise.all([audit.record(event, durable), ...copies.map((copy) => audit.record(copy, durable))]);
+      const onBehalf = caller?.onBehalf;
+      if (copies.length === 0 && !onBehalf) await audit.record(event, durable);
+      else
+        await Promise.all([
+          audit.record(event, durable),
+          ...copies.map((copy) => audit.record(copy, durable)),
+          ...(onBehalf ?? []),
+        ]);
       // One count per audited request of an authenticated caller: the caller's account pays.
       if (caller) {
         const { principal, region, keyArns } = caller;
@@ -335,40 +342,4 @@ async function refuseReplay(
   if ((await services.storage.rememberRequest(digest, expiresAt, now)) === 'seen') {
     throw new KmsError('InvalidSignatureException', REPLAY_MESSAGE);
   }
-}
-
-/** CloudTrail's userIdentity for the caller (CloudTrail userIdentity element). */
-function auditIdentity(principal: Principal): AuditIdentity {
-  const { session, role } = principal;
-  return {
-    type: principal.type,
-    principalId: principal.principalId ?? principal.accountId,
-    arn: principal.arn,
-    accountId: principal.accountId,
-    accessKeyId: principal.accessKeyId,
-    ...(principal.type === 'IAMUser' && principal.userName !== undefined ? { userName: principal.userName } : {}),
-    ...(session
-      ? {
-          sessionContext: {
-            ...(role
-              ? {
-                  sessionIssuer: {
-                    type: 'Role' as const,
-                    principalId: role.roleId,
-                    arn: role.arn,
-                    accountId: principal.accountId,
-                    userName: role.name,
-                  },
-                  webIdFederationData: {},
-                }
-              : {}),
-            attributes: {
-              creationDate: session.issuedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-              mfaAuthenticated: String(session.mfaAuthenticated),
-            },
-            ...(session.sourceIdentity !== undefined ? { sourceIdentity: session.sourceIdentity } : {}),
-          },
-        }
-      : {}),
-  };
 }

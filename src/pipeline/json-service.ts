@@ -22,9 +22,11 @@ import {
   validateAgainstSchema,
   type JsonErrorTable,
 } from '../protocol/index.js';
+import type { ConditionContext } from '../policy/index.js';
 import { authorize } from './authorize.js';
 import { globalConditionKeys } from './context.js';
 import { reachesSensitive, type AwsService, type OperationFacts, type ServiceOperation } from './service.js';
+import type { Caller, Services } from './types.js';
 
 /** What the protocol needs of a JSON service's generated model (src/model/<service>/). */
 export interface JsonServiceModel {
@@ -44,6 +46,19 @@ export interface JsonServiceOperation<I = unknown, O = unknown> extends ServiceO
    * ValidationException). Throws KmsError.
    */
   precheck?(input: I): void;
+  /**
+   * The authorizations of `action` when it is not one resource with the global keys alone: one per
+   * resource acted on (GetParameters: each parameter named), each with the service's condition
+   * keys (`ssm:Overwrite`, aws:ResourceTag/*) added to the global ones (`globalConditionKeys`).
+   * Every one must be allowed; the first refused is the error. Replaces `resource` when present.
+   */
+  access?(input: I, caller: Caller, services: Services): Promise<readonly JsonServiceAccess[]>;
+}
+
+/** One authorization of a JSON service operation (JsonServiceOperation.access). */
+export interface JsonServiceAccess {
+  resource: string;
+  context: ConditionContext;
 }
 
 export interface JsonServiceOptions {
@@ -58,6 +73,11 @@ export interface JsonServiceOptions {
   internalError: { code: string; message: string };
   /** The access-denied error code: AccessDeniedException for JSON services. */
   accessDeniedCode?: string;
+  /**
+   * The message for an operation of the service that its generated subset leaves out (Systems
+   * Manager beyond Parameter Store); absent, such a target is UnknownOperationException bare.
+   */
+  notOffered?: (operation: string) => string;
   /** Members the audit must never show although the model does not mark them sensitive. */
   secretShapes?: readonly string[];
 }
@@ -115,7 +135,11 @@ export function jsonService(opts: JsonServiceOptions): AwsService {
     decode(req) {
       checkContentType(header(req, 'content-type'));
       const operation = operationOf(header(req, 'x-amz-target')) ?? '';
-      if (!model.isOperationName(operation)) throw unknownOperation();
+      if (!model.isOperationName(operation)) {
+        throw unknownOperation(
+          opts.notOffered && /^[A-Z][A-Za-z0-9]{0,127}$/.test(operation) ? opts.notOffered(operation) : '',
+        );
+      }
       return { operation, input: decodeAgainstSchema(model.SCHEMA, model.OPERATIONS[operation]!.input, req.body) };
     },
     validate(operation, input) {
@@ -128,7 +152,16 @@ export function jsonService(opts: JsonServiceOptions): AwsService {
     async execute(operation, input, caller, services) {
       const op = built(operation);
       if (!op) throw unknownOperation(`${operation} is not offered by this server.`);
-      if (op.action) {
+      if (op.action && op.access) {
+        for (const { resource, context } of await op.access(input, caller, services)) {
+          await authorize(
+            caller,
+            services,
+            { action: op.action, resource, context, mode: 'identity-only' },
+            opts.accessDeniedCode ?? 'AccessDeniedException',
+          );
+        }
+      } else if (op.action) {
         const resource = op.resource ? await op.resource(input, caller, services) : '*';
         await authorize(
           caller,

@@ -29,9 +29,25 @@ export interface ServiceEvent {
   details?: Record<string, string>;
 }
 
+/**
+ * Parameter Store acting on a parameter's policy on its own (AWS sends these to EventBridge as
+ * "Parameter Store Policy Action"): the deletion at an Expiration, or an ExpirationNotification or
+ * NoChangeNotification that came due.
+ */
+export interface ParameterPolicyEvent {
+  policyType: 'Expiration' | 'ExpirationNotification' | 'NoChangeNotification';
+  parameterArn: string;
+  parameterName: string;
+  parameterType: string;
+  /** Expiration: Deleted; notifications: Finished. */
+  actionStatus: 'Deleted' | 'Finished';
+  time: Date;
+}
+
 /** Records service events durably; a failure is an error for the work that caused the event. */
 export interface ServiceEventLog {
   record(event: ServiceEvent): Promise<void>;
+  parameterPolicy(event: ParameterPolicyEvent): Promise<void>;
 }
 
 /** Counts a request for the bill (metering/): an increment in memory, no I/O on the request's path. */
@@ -66,7 +82,48 @@ export interface Services {
   rateLimits?: RateLimits | undefined;
   /** The caller's identity policies, compiled and cached (pipeline/identity.ts). */
   identity: IdentityResolver;
+  /** KMS on a caller's behalf, for another service behind the front door (pipeline/invoke.ts). */
+  invoke: ServiceInvoker;
+  /** AWS owned keys: Trent's own, for its data at rest (pipeline/owned-keys.ts). */
+  ownedKeys: OwnedKeys;
   random(n: number): Buffer;
+}
+
+/** The KMS operations another service may call on a caller's behalf. */
+export type InvokedKmsOperation = 'Encrypt' | 'Decrypt' | 'GenerateDataKey' | 'DescribeKey';
+
+/**
+ * KMS on the caller's behalf, for a service behind the front door (Parameter Store); services
+ * never import each other, so they call KMS through this seam, as AWS services call KMS with
+ * forward access sessions.
+ */
+export interface ServiceInvoker {
+  /**
+   * Runs KMS `operation` as `caller` through the AWS service `via`: validated against the KMS
+   * model, run through the KMS pipeline with kms:ViaService `<via>.<region>.amazonaws.com` and
+   * aws:ViaAWSService true, recorded as a KMS event of its own (the caller's userIdentity with
+   * invokedBy `<via>.amazonaws.com`, which is also its sourceIPAddress and userAgent) and metered
+   * to the caller's account. The event becomes durable with the calling request's own. Returns
+   * KMS's output; throws the KmsError KMS answered.
+   */
+  kms(
+    operation: InvokedKmsOperation,
+    input: Record<string, unknown>,
+    caller: Caller,
+    via: 'ssm',
+  ): Promise<Record<string, unknown>>;
+}
+
+/**
+ * AWS owned keys: keys Trent holds for itself, one per region and purpose, shared by every
+ * account and never listed, described, usable through the API or billed (KMS Developer Guide,
+ * "AWS owned keys").
+ */
+export interface OwnedKeys {
+  /** AES-256-GCM under the owned key of `purpose` in `region`, with `context` bound. */
+  seal(purpose: string, region: string, plaintext: Buffer, context: Readonly<Record<string, string>>): Promise<Buffer>;
+  /** Throws if the blob was changed or `context` differs from the one it was sealed with. */
+  open(purpose: string, region: string, sealed: Buffer, context: Readonly<Record<string, string>>): Promise<Buffer>;
 }
 
 /** The authenticated caller of one request. */
@@ -85,6 +142,13 @@ export interface Caller {
   keyArns: string[];
   /** CloudTrail's additionalEventData for this request (e.g. the key material used). */
   additionalEventData?: Record<string, string>;
+  /** Set when an AWS service calls on the caller's behalf (ServiceInvoker). */
+  via?: { principal: string; viaService: string } | undefined;
+  /**
+   * Audit records of the calls other services made on this request's behalf: the front door
+   * settles them with the request's own event.
+   */
+  onBehalf?: Promise<void>[] | undefined;
 }
 
 /** The policies that apply to a principal besides a resource's own (IAM User Guide, "Policy evaluation logic"). */

@@ -4,7 +4,7 @@
  * changes nothing, and changes made through the API since survive), unless it contradicts the file
  * (another KeySpec, KeyUsage or material, another secret): then nothing at all is written.
  */
-import { constantTimeEqual, wrappingAad } from '../crypto/index.js';
+import { constantTimeEqual, importedMaterialId, wrappingAad } from '../crypto/index.js';
 import {
   accountRootArn,
   aliasArn,
@@ -19,7 +19,10 @@ import type { Services } from '../services/kms/index.js';
 import { defaultKeyPolicy } from '../policy/index.js';
 import type { SeedWrite } from '../storage/index.js';
 import { seededMaterialId } from './material.js';
-import { SeedError, type Seed, type SeedKey } from './parse.js';
+import { SeedError, type Seed, type SeedKey, type SeedMaterial } from './parse.js';
+
+/** Seeded imported material does not expire: a file carries no ValidTo. */
+const NO_EXPIRY = 'KEY_MATERIAL_DOES_NOT_EXPIRE';
 
 export interface SeedResult {
   accounts: number;
@@ -98,10 +101,19 @@ async function conflictOf(services: Services, existing: KeyRecord, key: SeedKey)
   // Seeded material ids are derived from the material, so comparing ids compares materials.
   // Materials a rotation added since may follow.
   const stored = await services.storage.listKeyMaterials(existing.arn);
-  const same = key.materials.every(
-    (m, i) => stored[i]?.materialId === (m.materialId ?? seededMaterialId(existing.arn, i, m.material)),
-  );
+  const same = key.materials.every((m, i) => stored[i]?.materialId === materialIdOf(key, existing.arn, i, m));
   return same ? undefined : 'other key material than the file gives';
+}
+
+/**
+ * The id of a seeded material: the file's, else derived: as ImportKeyMaterial derives it for an
+ * imported key (so importing the same material later finds it), from the file's position otherwise.
+ */
+function materialIdOf(key: SeedKey, arn: string, index: number, m: SeedMaterial): string {
+  if (m.materialId) return m.materialId;
+  return key.origin === 'EXTERNAL'
+    ? importedMaterialId(key.keyId, m.material)
+    : seededMaterialId(arn, index, m.material);
 }
 
 async function newKey(
@@ -110,17 +122,26 @@ async function newKey(
   now: Date,
 ): Promise<{ key: KeyRecord; materials: KeyMaterialRecord[] }> {
   const arn = keyArn(key.region, key.accountId, key.keyId);
+  const external = key.origin === 'EXTERNAL';
   let materials: KeyMaterialRecord[];
   if (key.materials) {
     materials = await Promise.all(
-      key.materials.map(async ({ material, materialId: given }, i) => {
-        const materialId = given ?? seededMaterialId(arn, i, material);
-        return services.materials.wrap(arn, materialId, material, now, i > 0 ? 'ON_DEMAND' : undefined);
+      key.materials.map(async (m, i) => {
+        const wrapped = await services.materials.wrap(
+          arn,
+          materialIdOf(key, arn, i, m),
+          m.material,
+          now,
+          i > 0 ? 'ON_DEMAND' : undefined,
+        );
+        return external ? { ...wrapped, expirationModel: NO_EXPIRY } : wrapped;
       }),
     );
   } else {
-    materials = [await services.materials.create(arn, key.keySpec, now)];
+    // An imported key without material waits for its import.
+    materials = external ? [] : [await services.materials.create(arn, key.keySpec, now)];
   }
+  const pendingImport = materials.length === 0;
   const record: KeyRecord = {
     arn,
     keyId: key.keyId,
@@ -129,9 +150,9 @@ async function newKey(
     description: key.description,
     keySpec: key.keySpec,
     keyUsage: key.keyUsage,
-    origin: 'AWS_KMS',
+    origin: key.origin,
     keyManager: 'CUSTOMER',
-    keyState: key.enabled ? 'Enabled' : 'Disabled',
+    keyState: pendingImport ? 'PendingImport' : key.enabled ? 'Enabled' : 'Disabled',
     creationDate: now,
     policy: key.policy ?? defaultKeyPolicy(key.accountId, partitionOf(key.region)),
     tags: key.tags,
@@ -140,7 +161,8 @@ async function newKey(
     ...(key.rotationEnabled && key.rotationPeriodInDays !== undefined
       ? { nextRotationDate: new Date(now.getTime() + key.rotationPeriodInDays * DAY_MS) }
       : {}),
-    currentMaterialId: materials.at(-1)!.materialId,
+    currentMaterialId: materials.at(-1)?.materialId ?? '',
+    ...(external && !pendingImport ? { expirationModel: NO_EXPIRY } : {}),
     multiRegion: false,
     version: 0,
   };

@@ -1,7 +1,7 @@
 /**
  * Seed export: the seed file (as a plain object, in parse.ts's format) that recreates a data
- * directory's keys, aliases and their settings. Keys pending deletion are left out, with their
- * aliases. Material only on request, with its ids, so that ciphertexts made under the exported
+ * directory's keys, aliases and their settings. Keys pending deletion and AWS managed keys are
+ * left out, with their aliases. Material only on request, with its ids, so that ciphertexts made under the exported
  * keys decrypt on a server seeded from the file.
  */
 import { wrappingAad } from '../crypto/index.js';
@@ -16,6 +16,8 @@ export interface ExportOptions {
 }
 
 const PAGE = 1000;
+/** Keys in use, and imported keys waiting for their material; not keys pending deletion. */
+const EXPORTED_STATES = new Set(['Enabled', 'Disabled', 'PendingImport']);
 
 export async function exportSeed(storage: Storage, keyStore: KeyStore, opts: ExportOptions): Promise<unknown> {
   const accounts = new Map<string, Record<string, unknown>>();
@@ -24,7 +26,11 @@ export async function exportSeed(storage: Storage, keyStore: KeyStore, opts: Exp
     let after: string | undefined;
     for (;;) {
       const page = await storage.listKeys(region, accountId, PAGE, after);
-      keys.push(...page.keys.filter((k) => k.keyState === 'Enabled' || k.keyState === 'Disabled'));
+      // AWS managed keys are made by their service on first use, never by a seed file; seed files
+      // do not describe multi-Region keys (a primary and its replicas across regions).
+      keys.push(
+        ...page.keys.filter((k) => k.keyManager === 'CUSTOMER' && !k.multiRegion && EXPORTED_STATES.has(k.keyState)),
+      );
       if (!page.more) break;
       after = page.keys.at(-1)?.keyId;
     }
@@ -60,7 +66,8 @@ async function exportKey(
     KeySpec: key.keySpec,
     KeyUsage: key.keyUsage,
     Description: key.description,
-    Enabled: key.keyState === 'Enabled',
+    Enabled: key.keyState !== 'Disabled',
+    ...(key.origin === 'EXTERNAL' ? { Origin: 'EXTERNAL' } : {}),
   };
   if (key.tags.length) out.Tags = key.tags.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue }));
   if (key.policy !== defaultKeyPolicy(key.accountId, partitionOf(key.region))) out.Policy = key.policy;
@@ -69,12 +76,13 @@ async function exportKey(
   if (opts.includeMaterial) {
     const materials = await storage.listKeyMaterials(key.arn);
     const list = [];
-    for (const m of materials) {
+    // Imported material deleted or expired leaves an empty row (its id kept): nothing to export.
+    for (const m of materials.filter((x) => x.wrapped.length > 0)) {
       const plaintext = await keyStore.unwrap(m.wrapped, wrappingAad('key-material', key.arn, m.materialId));
       list.push({ KeyMaterialId: m.materialId, KeyMaterial: materialToText(key.keySpec, plaintext) });
       plaintext.fill(0);
     }
-    out.KeyMaterial = list;
+    if (list.length > 0) out.KeyMaterial = list;
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { parseWithLines, suggest } from '../config/index.js';
 import { KEY_SPECS, LIMITS, offeredIn, partitionOf, type RegionSet, type Tag } from '../domain/index.js';
 import { validateKeyPolicy } from '../policy/index.js';
+import { IMPORTABLE_KEY_SPECS } from '../crypto/index.js';
 import { materialFromText } from './material.js';
 
 export interface SeedAccessKey {
@@ -36,6 +37,8 @@ export interface SeedKey {
   rotationPeriodInDays?: number | undefined;
   /** Plaintext materials in the stored form, oldest first; absent: generated. */
   materials?: SeedMaterial[] | undefined;
+  /** AWS_KMS, or EXTERNAL: imported material (KeyMaterial), or none yet and the key PendingImport. */
+  origin: 'AWS_KMS' | 'EXTERNAL';
   /** Where the key is in the file, for messages of the apply step. */
   where: string;
 }
@@ -178,6 +181,7 @@ const KEY = [
   'KeyRotationEnabled',
   'RotationPeriodInDays',
   'KeyMaterial',
+  'Origin',
 ];
 const TAG = ['TagKey', 'TagValue'];
 const ALIAS = ['AliasName', 'TargetKeyId'];
@@ -355,6 +359,21 @@ function checkKey(c: Checker, entry: unknown, at: string, accountId: string, reg
   if (row && !row.rotatable && (rotationEnabled || rotationPeriodInDays !== undefined)) {
     c.problem(`${at}.KeyRotationEnabled`, `${keySpec} keys do not rotate`);
   }
+  const origin =
+    o.Origin === undefined
+      ? 'AWS_KMS'
+      : c.string(o.Origin, `${at}.Origin`, 'AWS_KMS or EXTERNAL', (s) => s === 'AWS_KMS' || s === 'EXTERNAL');
+  if (origin === 'EXTERNAL') {
+    if (keySpec !== undefined && !IMPORTABLE_KEY_SPECS[keySpec]) {
+      c.problem(`${at}.Origin`, `${keySpec} key material cannot be imported (Origin EXTERNAL)`);
+    }
+    // Keys with imported key material never rotate automatically.
+    if (rotationEnabled)
+      c.problem(
+        `${at}.KeyRotationEnabled`,
+        'keys with imported key material (Origin EXTERNAL) do not rotate automatically',
+      );
+  }
   let materials: SeedMaterial[] | undefined;
   if (o.KeyMaterial !== undefined) {
     const list = c.list(o.KeyMaterial, `${at}.KeyMaterial`);
@@ -386,7 +405,13 @@ function checkKey(c: Checker, entry: unknown, at: string, accountId: string, reg
       });
     }
   }
-  if (c.problems.length > before || keyId === undefined || keySpec === undefined || keyUsage === undefined) {
+  if (
+    c.problems.length > before ||
+    keyId === undefined ||
+    keySpec === undefined ||
+    keyUsage === undefined ||
+    origin === undefined
+  ) {
     return undefined;
   }
   if (description === undefined) return undefined;
@@ -403,6 +428,7 @@ function checkKey(c: Checker, entry: unknown, at: string, accountId: string, reg
     rotationEnabled,
     rotationPeriodInDays: rotationPeriodInDays ?? (rotationEnabled ? LIMITS.rotationPeriodDefaultDays : undefined),
     materials,
+    origin: origin as SeedKey['origin'],
     where: at,
   };
 }

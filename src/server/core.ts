@@ -11,6 +11,7 @@ import type { RawRequest } from '../auth/index.js';
 import {
   AuditDelivery,
   AuthFailureLimiter,
+  buildParameterPolicyEvent,
   buildServiceEvent,
   DEFAULT_MIN_FREE_BYTES,
   DEFAULT_RETENTION_DAYS,
@@ -26,7 +27,7 @@ import {
 } from '../audit/index.js';
 import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
 import type { Clock, RegionSet, ResourceQuotas } from '../domain/index.js';
-import { MEMORY_KEY_STORE, openKeyStore } from '../keystore/index.js';
+import { MEMORY_KEY_STORE, loadTrustAnchor, openKeyStore, type HsmClusterSpec } from '../keystore/index.js';
 import { MeteringRecorder, recordPriceTable, type PriceTable } from '../metering/index.js';
 import { RequestQuotas } from '../quotas/index.js';
 import type { KeyStore } from '../keystore/types.js';
@@ -43,15 +44,24 @@ import {
 import { IAM_SERVICE } from '../services/iam/index.js';
 import { STS_SERVICE } from '../services/sts/index.js';
 import { cloudtrailService } from '../services/cloudtrail/index.js';
+import { parameterStoreService } from '../services/ssm/index.js';
 import { fileJournal, memoryJournal } from '../audit/lookup.js';
 import { createIdentityResolver } from '../pipeline/identity.js';
+import { createServiceInvoker } from '../pipeline/invoke.js';
+import { OwnedKeyRing } from '../pipeline/owned-keys.js';
 import type { Seed } from '../seed/index.js';
 import { openStorage, withKeyCache, type Storage } from '../storage/index.js';
 import { createRootAccessKey, serverCredentialLookup, type NewAccessKey } from './credentials.js';
 import { AUDIT_DIRECTORY, warnIfRootKeyOpen } from './data-dir.js';
 import type { FaultRules } from './faults.js';
 import { createFrontDoor, type ApiResponse, type RequestMeta } from '../pipeline/front-door.js';
-import { createAuditMetrics, createDeliveryMetrics, createQuotaMetrics, watchAuditQueue } from './metrics.js';
+import {
+  createAuditMetrics,
+  createDeliveryMetrics,
+  createQuotaMetrics,
+  watchAuditQueue,
+  watchKeyGeneration,
+} from './metrics.js';
 import { checkRootKey } from './root-key-check.js';
 import { applySeedLogged } from './seed.js';
 
@@ -70,6 +80,13 @@ export interface CoreOptions {
   dataDir: string;
   accountId: string;
   rootKey?: string | undefined;
+  /** The user PIN of a `pkcs11:` root key's token; never logged. */
+  rootKeyPin?: string | undefined;
+  /**
+   * `--hsm-cluster`: the HSM clusters custom key stores may use. Their trust anchors are checked
+   * at start; connecting is ConnectCustomKeyStore's (keystore/pkcs11 HsmCluster, docs/hsm.md).
+   */
+  hsmClusters?: readonly HsmClusterSpec[] | undefined;
   clock: Clock;
   logger: Logger;
   registry: Registry;
@@ -127,7 +144,7 @@ export interface Core {
   /** CloudTrail log-file delivery and digests; absent when ephemeral. */
   auditDelivery?: AuditDelivery;
   /**
-   * `--dev` reset: deletes every key, material, alias and key usage record (accounts and access
+   * `--dev` reset: deletes every key, material, alias, parameter and key usage record (accounts and access
    * keys stay, so the administrator credentials keep working), empties the caches, then runs
    * `afterReset`.
    */
@@ -144,7 +161,11 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     for (const close of opened.reverse()) await close();
   };
   try {
-    const keyStore = await openKeyStore(opts.ephemeral ? MEMORY_KEY_STORE : opts.rootKey, dataDir);
+    // A cluster whose trust anchor cannot be read fails the start, before anything is opened.
+    for (const cluster of opts.hsmClusters ?? []) await loadTrustAnchor(cluster.trustAnchorPath);
+    const keyStore = await openKeyStore(opts.ephemeral ? MEMORY_KEY_STORE : opts.rootKey, dataDir, {
+      pin: opts.rootKeyPin,
+    });
     opened.push(() => keyStore.close());
     warnIfRootKeyOpen(keyStore, logger);
     const storage = withKeyCache(
@@ -182,12 +203,17 @@ async function wire(
     maxQueued: opts.keygenQueue ?? DEFAULT_KEYGEN_QUEUE,
   });
   opened.push(() => keyGeneration.close());
+  watchKeyGeneration(opts.registry, keyGeneration);
   const identity = createIdentityResolver(storage);
   const metering = opts.benchDisable?.metering ? undefined : new MeteringRecorder();
+  const ownedKeys = new OwnedKeyRing(storage, keyStore);
   const services: Services = {
     clock,
     // Service events change state (a rotation, a deletion): durable like any state change.
-    events: { record: (event) => audit.record(buildServiceEvent(event), true) },
+    events: {
+      record: (event) => audit.record(buildServiceEvent(event), true),
+      parameterPolicy: (event) => audit.record(buildParameterPolicyEvent(event), true),
+    },
     storage,
     keyStore,
     materials: new MaterialService(storage, keyStore, keyGeneration),
@@ -198,6 +224,9 @@ async function wire(
     quotas: opts.quotas,
     rateLimits: requestQuotasOf(opts),
     identity,
+    // KMS on a caller's behalf (Parameter Store): through the same KMS service and audit trail.
+    invoke: createServiceInvoker({ kms: KMS_SERVICE, audit, services: () => services }),
+    ownedKeys,
     random: (n) => randomBytes(n),
   };
 
@@ -261,6 +290,8 @@ async function wire(
       TRENT_SERVICE,
       // LookupEvents reads the trail this server writes: its files, or the ring of --ephemeral.
       cloudtrailService(fileSink ? fileJournal(auditDir, fileSink) : memoryJournal(baseSink as MemoryAuditSink)),
+      // Systems Manager Parameter Store (services/ssm): KMS through services.invoke, as the caller.
+      parameterStoreService(),
     ],
     audit,
     authFailures,
@@ -313,9 +344,10 @@ async function wire(
       await flushUsage();
       await storage.resetAll();
       services.materials.clear();
+      ownedKeys.clear();
       forgetGrants(storage);
       await storage.eraseDeleted();
-      logger.info({}, 'dev reset: deleted every key, alias and key usage record');
+      logger.info({}, 'dev reset: deleted every key, alias, parameter and key usage record');
       await opts.afterReset?.(services);
     },
     async close() {

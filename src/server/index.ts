@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { ManualClock, regionSet, resourceQuotas, systemClock, type Clock, type QuotaName } from '../domain/index.js';
 import type { AuditDelivery, AuditSink, FreeBytes } from '../audit/index.js';
+import type { HsmClusterSpec } from '../keystore/index.js';
 import type { Logger, Services } from '../services/kms/index.js';
 import type { NewAccessKey } from './credentials.js';
 import { readSeedFile } from '../seed/index.js';
@@ -62,8 +63,12 @@ export interface ServerOptions {
   /** A seed file (needs `dev`): keys, material and aliases created at start (docs/seed-files.md). */
   seed?: string;
   accountId?: string;
-  /** `file:PATH` of the root key; default `<dataDir>/root-key`. */
+  /** `file:PATH` or `pkcs11:<module>:<label>` of the root key; default `<dataDir>/root-key`. */
   rootKey?: string;
+  /** The user PIN of a `pkcs11:` root key's token (never logged). */
+  rootKeyPin?: string;
+  /** `--hsm-cluster`: the HSM clusters custom key stores may use (keystore/pkcs11, docs/hsm.md). */
+  hsmClusters?: HsmClusterSpec[];
   clock?: Clock;
   logger?: Logger;
   /** Allowed clock skew of SigV4 requests; default 5 minutes. */
@@ -239,6 +244,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       dataDir,
       accountId,
       rootKey: opts.rootKey,
+      rootKeyPin: opts.rootKeyPin,
+      hsmClusters: opts.hsmClusters,
       clock,
       logger,
       registry,

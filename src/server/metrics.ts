@@ -132,3 +132,23 @@ export function watchAuditQueue(registry: Registry, depth: () => number): void {
     },
   });
 }
+
+/** The key-generation threads (crypto/keygen-pool.ts): generations running and waiting, read at each scrape. */
+export function watchKeyGeneration(registry: Registry, pool: { running: number; queued: number }): void {
+  new Gauge({
+    name: 'trent_keygen_running',
+    help: 'Key-pair generations (RSA) running on the key-generation threads',
+    registers: [registry],
+    collect() {
+      this.set(pool.running);
+    },
+  });
+  new Gauge({
+    name: 'trent_keygen_queued',
+    help: 'Key-pair generations waiting for a key-generation thread (beyond --keygen-queue: ThrottlingException)',
+    registers: [registry],
+    collect() {
+      this.set(pool.queued);
+    },
+  });
+}

@@ -27,6 +27,9 @@ function stubServices() {
       keysDueForRotation: async () => [],
       expiredKeyMaterials: async () => [],
       deleteExpiredImportParameters: async () => 0,
+      keysPendingReplicaDeletion: async () => [],
+      keysDueForTransition: async () => [],
+      parametersWithPolicies: async () => [],
     },
   } as unknown as Services;
   return {

@@ -1,11 +1,18 @@
 /**
  * Scheduled work (DESIGN: reads never write): deletion of keys whose waiting period has ended,
  * of imported key material at its ValidTo and of unused import parameters, of STS sessions long
- * expired, and automatic rotation of keys that are due. Time comes from the injected clock, so tests move it
+ * expired, Parameter Store's parameter policies, and automatic rotation of keys that are due. Time comes from the injected clock, so tests move it
  * forward and call `runScheduledWork` instead of sleeping.
  */
 import { keyHoursAtDeletion } from '../metering/index.js';
-import { deleteImportedMaterial, rotateKey, type Services } from '../services/kms/index.js';
+import {
+  deleteImportedMaterial,
+  finishReplicaDeletions,
+  finishTransitions,
+  rotateKey,
+  type Services,
+} from '../services/kms/index.js';
+import { expireParameters } from '../services/ssm/index.js';
 import { sweepExpiredSessions } from './credentials.js';
 
 const BATCH = 100;
@@ -15,6 +22,8 @@ export interface ScheduledWorkResult {
   rotated: string[];
   /** Keys whose imported material expired (ValidTo) and was deleted. */
   expired: string[];
+  /** Parameters deleted by their Expiration policy. */
+  expiredParameters: string[];
 }
 
 export async function runScheduledWork(services: Services): Promise<ScheduledWorkResult> {
@@ -43,6 +52,13 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     }
     if (due.length < BATCH || !progressed) break;
   }
+  // Multi-Region keys (@multi-region-scheduler): a primary key whose replicas are all deleted
+  // begins its own waiting period; replicas done Creating and keys done Updating take their state.
+  const waitingPrimaries = await finishReplicaDeletions(services, now);
+  for (const keyArn of waitingPrimaries) {
+    services.logger.info({ keyArn }, 'multi-Region primary key pending deletion: its replicas are deleted');
+  }
+  await finishTransitions(services, now);
   // Imported material at its ValidTo (ImportKeyMaterial): deleted, the key pending import.
   for (;;) {
     const due = await storage.expiredKeyMaterials(now, BATCH);
@@ -83,6 +99,9 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
   // Temporary credentials a day past their expiry (until then they answer ExpiredToken).
   const sessionsSwept = await sweepExpiredSessions(storage, now);
   if (sessionsSwept > 0) services.logger.info({ sessions: sessionsSwept }, 'deleted expired STS sessions');
+  // Parameter policies (Parameter Store): deletion at an Expiration, notifications that came due;
+  // before the erasure below, so an expired parameter's rows go with it.
+  const parameters = await expireParameters(services, now);
   // Deleted material must not survive in the database's files (issue 15); a busy erasure is
   // retried at every run (and at the next start).
   if ((await storage.eraseDeleted()) === 'busy') {
@@ -100,6 +119,8 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
         // Still due on the freshest record: another writer may have rotated or disabled it.
         const done = await rotateKey(services, key, now, 'AUTOMATIC', async (current) =>
           Boolean(
+            // A replica rotates with its primary key (multi-Region keys share their material).
+            current.multiRegionKeyType !== 'REPLICA' &&
             current.keyState === 'Enabled' &&
             current.rotationEnabled &&
             current.nextRotationDate &&
@@ -116,7 +137,7 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     }
     if (due.length < BATCH || !progressed) break;
   }
-  return { deleted, rotated, expired };
+  return { deleted, rotated, expired, expiredParameters: parameters.deleted };
 }
 
 /**

@@ -61,6 +61,21 @@ export function withKeyCache(storage: Storage, maxEntries = 2000): Storage {
     deleteKey: writing((key: KeyRecord, keyHours?: Parameters<Storage['deleteKey']>[1]) =>
       storage.deleteKey(key, keyHours),
     ),
+    async updateRelatedKeys(writes) {
+      try {
+        return await storage.updateRelatedKeys(writes);
+      } finally {
+        for (const { key } of writes) invalidate(key);
+      }
+    },
+    async createReplicaKey(key, materials, primary, maxKeys) {
+      try {
+        return await storage.createReplicaKey(key, materials, primary, maxKeys);
+      } finally {
+        invalidate(key);
+        invalidate(primary);
+      }
+    },
     async resetAll() {
       try {
         await storage.resetAll();

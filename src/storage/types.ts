@@ -77,8 +77,13 @@ import type { SessionStorage } from './session-types.js';
 import type { GrantStorage } from './grant-types.js';
 // @import-storage-import
 import type { ImportStorage } from './import-types.js';
+// @multi-region-storage-import
+import type { MultiRegionStorage } from './multi-region-types.js';
+// @parameter-storage-import
+import type { ParameterStorage } from './parameter-types.js';
 
-export interface Storage /* @storage-extends */ extends IdentityStorage, SessionStorage, GrantStorage, ImportStorage {
+export interface Storage /* @storage-extends */
+  extends IdentityStorage, SessionStorage, GrantStorage, ImportStorage, ParameterStorage, MultiRegionStorage {
   /** Runs pending numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -170,7 +175,7 @@ export interface Storage /* @storage-extends */ extends IdentityStorage, Session
    */
   eraseDeleted(): Promise<'done' | 'busy'>;
   /**
-   * `--dev` reset (POST /_trent/reset): deletes every key, key material, alias and key usage record
+   * `--dev` reset (POST /_trent/reset): deletes every key, key material, alias, parameter and key usage record
    * of every account and region, in one transaction. Accounts, access keys and settings stay, so
    * the administrator credentials keep working. Erasure is pending as after deleteKey.
    */

@@ -44,7 +44,7 @@ export async function newKey(client: KMSClient, description = 'test key'): Promi
  * Makes `client` sign with the server's manual clock, so SigV4's skew check keeps passing while a
  * test moves time forward. The SDK reads `systemClockOffset` at every signing.
  */
-export function followClock<C extends KMSClient>(client: C, clock: ManualClock): C {
+export function followClock<C extends { config: object }>(client: C, clock: ManualClock): C {
   Object.defineProperty(client.config, 'systemClockOffset', {
     get: () => clock.now().getTime() - Date.now(),
     set: () => {},

@@ -75,6 +75,7 @@ function contextFor(a: KmsAccess, key?: KeyRecord) {
       requestAlias: a.requestAlias,
       encryptionContext: encryptionContextOf(a),
       callerAccount: a.caller.principal.accountId,
+      viaService: a.caller.via?.viaService,
       reEncryptOnSameKey: a.reEncryptOnSameKey,
     }),
   );

@@ -19,6 +19,8 @@ export interface KmsConditionSource {
   encryptionContext?: Readonly<Record<string, string>> | undefined;
   /** The caller's account (kms:CallerAccount). */
   callerAccount: string;
+  /** The AWS service calling on the caller's behalf, `ssm.us-east-1.amazonaws.com` (kms:ViaService). */
+  viaService?: string | undefined;
   /** ReEncrypt: source and destination are the same key. */
   reEncryptOnSameKey?: boolean | undefined;
 }
@@ -35,6 +37,7 @@ const SYMMETRIC_DEFAULT_OPS = new Set(['Encrypt', 'Decrypt', 'GenerateDataKey', 
 /** The keys, by lowercased name. */
 const ROWS: ReadonlyMap<string, Row> = new Map<string, Row>([
   ['kms:calleraccount', (s) => s.callerAccount],
+  ['kms:viaservice', (s) => s.viaService],
   [
     'kms:encryptionalgorithm',
     (s) =>

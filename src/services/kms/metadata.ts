@@ -2,13 +2,18 @@
 import { describeAlgorithms, type KeyRecord } from '../../domain/index.js';
 import type { KeyMetadata } from '../../model/index.js';
 
-export function keyMetadata(key: KeyRecord): KeyMetadata {
+/**
+ * `related`: the key's multi-Region set (itself included, storage.relatedKeys), for
+ * MultiRegionConfiguration; without it a multi-Region key shows only itself.
+ */
+export function keyMetadata(key: KeyRecord, related: readonly KeyRecord[] = [key]): KeyMetadata {
   const meta: KeyMetadata = {
     AWSAccountId: key.accountId,
     KeyId: key.keyId,
     Arn: key.arn,
     CreationDate: key.creationDate,
-    Enabled: key.keyState === 'Enabled',
+    // A key Updating (UpdatePrimaryRegion) stays usable: Enabled as it was before.
+    Enabled: key.keyState === 'Enabled' || (key.keyState === 'Updating' && key.stateAfterTransition === 'Enabled'),
     Description: key.description,
     KeyUsage: key.keyUsage as KeyMetadata['KeyUsage'],
     KeyState: key.keyState,
@@ -22,6 +27,8 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
   // PendingDeletionWindowInDays "is present only when the KeyState of the KMS key is
   // PendingReplicaDeletion" (a multi-Region primary key), never for a single-Region key.
   if (key.keyState === 'PendingDeletion') meta.DeletionDate = key.deletionDate;
+  if (key.keyState === 'PendingReplicaDeletion') meta.PendingDeletionWindowInDays = key.pendingDeletionWindowInDays;
+  if (key.multiRegion) meta.MultiRegionConfiguration = multiRegionConfiguration(key, related);
   if (key.customKeyStoreId) meta.CustomKeyStoreId = key.customKeyStoreId;
   // A key of Origin EXTERNAL has no material id before its first import.
   if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.origin !== 'EXTERNAL_KEY_STORE' && key.currentMaterialId !== '') {
@@ -33,4 +40,22 @@ export function keyMetadata(key: KeyRecord): KeyMetadata {
   }
   if (key.origin === 'EXTERNAL' && key.validTo) meta.ValidTo = key.validTo;
   return meta;
+}
+
+/**
+ * "The key ARN and Region of the primary key. This field includes the current KMS key if it is the
+ * primary key"; ReplicaKeys "includes the current KMS key if it is a replica key" (DescribeKey).
+ */
+function multiRegionConfiguration(
+  key: KeyRecord,
+  related: readonly KeyRecord[],
+): KeyMetadata['MultiRegionConfiguration'] {
+  const keys = related.some((k) => k.arn === key.arn) ? related : [key, ...related];
+  const entry = (k: KeyRecord) => ({ Arn: k.arn, Region: k.region });
+  const primary = keys.find((k) => k.multiRegionKeyType === 'PRIMARY');
+  return {
+    MultiRegionKeyType: key.multiRegionKeyType ?? 'PRIMARY',
+    ...(primary ? { PrimaryKey: entry(primary) } : {}),
+    ReplicaKeys: keys.filter((k) => k.multiRegionKeyType === 'REPLICA').map(entry),
+  };
 }

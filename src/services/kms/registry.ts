@@ -41,6 +41,7 @@ import { ListKeys } from './operations/list-keys.js';
 import { ListResourceTags } from './operations/list-resource-tags.js';
 import { PutKeyPolicy } from './operations/put-key-policy.js';
 import { ReEncrypt } from './operations/re-encrypt.js';
+import { ReplicateKey } from './operations/replicate-key.js';
 import { RotateKeyOnDemand } from './operations/rotate-key-on-demand.js';
 import { ScheduleKeyDeletion } from './operations/schedule-key-deletion.js';
 import { Sign } from './operations/sign.js';
@@ -48,6 +49,7 @@ import { TagResource } from './operations/tag-resource.js';
 import { UntagResource } from './operations/untag-resource.js';
 import { UpdateAlias } from './operations/update-alias.js';
 import { UpdateKeyDescription } from './operations/update-key-description.js';
+import { UpdatePrimaryRegion } from './operations/update-primary-region.js';
 import { Verify } from './operations/verify.js';
 import { VerifyMac } from './operations/verify-mac.js';
 import type { OperationName } from '../../model/index.js';
@@ -98,7 +100,7 @@ export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } =
   ListRetirableGrants,
   PutKeyPolicy,
   ReEncrypt,
-  ReplicateKey: NOT_YET,
+  ReplicateKey,
   RetireGrant,
   RevokeGrant,
   RotateKeyOnDemand,
@@ -109,7 +111,7 @@ export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } =
   UpdateAlias,
   UpdateCustomKeyStore: NOT_YET,
   UpdateKeyDescription,
-  UpdatePrimaryRegion: NOT_YET,
+  UpdatePrimaryRegion,
   Verify,
   VerifyMac,
 };

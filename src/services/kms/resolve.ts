@@ -1,5 +1,6 @@
 /** Turns what a caller passed as KeyId into a key record, with AWS's errors for each form. */
 import { aliasArn, keyArn, KmsError, parseKeyIdentifier, type KeyRecord } from '../../domain/index.js';
+import { ensureManagedKey, managedKeyServiceOf } from './managed-keys.js';
 import type { Caller, KeyRule, Services } from './types.js';
 
 export async function resolveKey(
@@ -36,6 +37,11 @@ export async function resolveKey(
         throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);
       }
       const found = await storage.getAlias(region, accountId, parsed.aliasName);
+      const otherArn = parsed.kind === 'aliasArn' && parsed.arn !== aliasArn(region, accountId, parsed.aliasName);
+      // A predefined alias/aws/... of the caller's own account: its AWS managed key is created on first use.
+      const managed =
+        !found && !otherArn && accountId === caller.principal.accountId && managedKeyServiceOf(parsed.aliasName);
+      if (managed) return ensureManagedKey(managed, region, accountId, services);
       const alias = parsed.kind === 'aliasArn' && found?.aliasArn !== parsed.arn ? undefined : found;
       if (!alias)
         throw new KmsError('NotFoundException', `Alias ${aliasArn(region, accountId, parsed.aliasName)} is not found.`);

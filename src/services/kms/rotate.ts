@@ -7,6 +7,8 @@
  * holds even when rotations race.
  */
 import { checkKeyState, type KeyMaterialRecord, type KeyRecord, type RotationType } from '../../domain/index.js';
+import { copyMaterial, relatedKeys, sharedRotation } from './multi-region.js';
+import type { RelatedKeyWrite } from '../../storage/index.js';
 import { nextRotationDate } from './rotation.js';
 import type { Services } from './types.js';
 import { retryOnConflict } from './update.js';
@@ -35,10 +37,11 @@ export async function rotateKey(
       if (type === 'AUTOMATIC' && current.rotationEnabled && current.rotationPeriodInDays) {
         next.nextRotationDate = nextRotationDate(now, current.rotationPeriodInDays);
       }
-      return {
-        result: await services.storage.addKeyMaterial(next, material),
-        value: { ...next, version: next.version + 1 },
-      };
+      // A multi-Region primary key's new material is every replica's too, in the same write.
+      const result = current.multiRegion
+        ? await services.storage.updateRelatedKeys(await withReplicas(services, next, material))
+        : await services.storage.addKeyMaterial(next, material);
+      return { result, value: { ...next, version: next.version + 1 } };
     },
     // Scheduled rotation re-decides in its precheck; an API call answers the key's new state.
     (fresh) => {
@@ -60,4 +63,21 @@ export async function rotateKey(
     });
   }
   return rotated;
+}
+
+/** The rotation of `next` written to its replicas as well: the material, copied for each, and the schedule. */
+async function withReplicas(
+  services: Services,
+  next: KeyRecord,
+  material: KeyMaterialRecord,
+): Promise<RelatedKeyWrite[]> {
+  const writes: RelatedKeyWrite[] = [{ key: next, material }];
+  for (const replica of await relatedKeys(services, next)) {
+    if (replica.arn === next.arn) continue;
+    writes.push({
+      key: { ...replica, ...sharedRotation(next), currentMaterialId: material.materialId },
+      material: await copyMaterial(services, next.arn, material, replica.arn),
+    });
+  }
+  return writes;
 }

@@ -10,6 +10,7 @@ import {
   type ParsedCiphertext,
 } from '../../crypto/index.js';
 import { INVALID_CIPHERTEXT_MESSAGE, KmsError, type KeyRecord } from '../../domain/index.js';
+import { isRelatedArn } from './multi-region.js';
 import { resolveKey } from './resolve.js';
 import type { Caller, Services } from './types.js';
 
@@ -76,7 +77,9 @@ export async function decryptUnderKey(
   encryptionContext: Record<string, string> | undefined,
 ): Promise<Buffer> {
   requireSymmetric(key);
-  if (parsed.keyArn !== key.arn) throw invalidCiphertext();
+  // A related multi-Region key decrypts what its peers encrypted: the header keeps the ARN it was
+  // made with, which derivation and AAD authenticate, and the material id, copied to every peer.
+  if (!isRelatedArn(parsed.keyArn, key)) throw invalidCiphertext();
   const material = await services.materials.plaintext(key.arn, parsed.materialId);
   if (!material) throw invalidCiphertext();
   try {
@@ -111,7 +114,7 @@ export async function ciphertextKeyArn(
   }
   if (namedKeyId !== undefined) {
     const named = await resolveKey(namedKeyId, ENCRYPTION_KEY_RULE, caller, services);
-    if (named.arn !== parsed.keyArn) {
+    if (!isRelatedArn(parsed.keyArn, named)) {
       throw new KmsError(
         'IncorrectKeyException',
         'The key ID in the request does not identify a CMK that can perform this operation.',
@@ -119,9 +122,13 @@ export async function ciphertextKeyArn(
     }
   }
   const [, , , arnRegion, accountId, resource] = parsed.keyArn.split(':');
-  if (arnRegion !== caller.region || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
-  const key = await services.storage.getKey(arnRegion, accountId, resource.slice(4));
-  // The exact ARN: a header whose ARN differs anywhere (say, the partition) names no key.
-  if (!key || key.arn !== parsed.keyArn) throw invalidCiphertext();
+  if (!arnRegion || !accountId || !resource?.startsWith('key/')) throw invalidCiphertext();
+  // A ciphertext of a multi-Region key made in another Region is decrypted by the related key in
+  // this one (same account and key id); any other key must be in this Region.
+  if (arnRegion !== caller.region && !resource.startsWith('key/mrk-')) throw invalidCiphertext();
+  const key = await services.storage.getKey(caller.region, accountId, resource.slice(4));
+  // The exact ARN, or a related one: a header whose ARN differs anywhere else (say, the
+  // partition) names no key.
+  if (!key || !isRelatedArn(parsed.keyArn, key)) throw invalidCiphertext();
   return key.arn;
 }

@@ -349,4 +349,49 @@ CREATE TABLE import_parameters (
 CREATE INDEX import_parameters_by_expiry ON import_parameters (valid_to);
 CREATE INDEX import_parameters_of_key ON import_parameters (key_arn);
 `,
+  // @ssm-migration (12: Parameter Store). One row per parameter (tags as JSON, revision for
+  // compare-and-set) and one per version (at most 100 kept); a value is never plaintext: String
+  // and StringList sealed by the AWS owned key, SecureString as KMS returned it.
+  `
+CREATE TABLE parameters (
+  account_id TEXT    NOT NULL,
+  region     TEXT    NOT NULL,
+  name       TEXT    NOT NULL,
+  arn        TEXT    NOT NULL,
+  tags       TEXT    NOT NULL,
+  revision   INTEGER NOT NULL CHECK (revision >= 1),
+  PRIMARY KEY (account_id, region, name)
+) WITHOUT ROWID;
+
+CREATE TABLE parameter_versions (
+  account_id         TEXT    NOT NULL,
+  region             TEXT    NOT NULL,
+  name               TEXT    NOT NULL,
+  version            INTEGER NOT NULL CHECK (version >= 1),
+  type               TEXT    NOT NULL CHECK (type IN ('String', 'StringList', 'SecureString')),
+  value              BLOB    NOT NULL,
+  key_id             TEXT,
+  description        TEXT,
+  allowed_pattern    TEXT,
+  tier               TEXT    NOT NULL CHECK (tier IN ('Standard', 'Advanced')),
+  policies           TEXT,
+  data_type          TEXT    NOT NULL,
+  labels             TEXT    NOT NULL,
+  last_modified_date INTEGER NOT NULL,
+  last_modified_user TEXT    NOT NULL,
+  PRIMARY KEY (account_id, region, name, version),
+  FOREIGN KEY (account_id, region, name) REFERENCES parameters (account_id, region, name) ON DELETE CASCADE
+);
+`,
+  // @multi-region-migration (13: multi-Region keys). Related keys are rows of `keys` in several
+  // regions with one account and key id (mrk-...); each is PRIMARY or REPLICA. A key in a
+  // transient state (Creating, Updating) holds when it ends and the state it ends in.
+  `
+ALTER TABLE keys ADD COLUMN multi_region_key_type TEXT CHECK (multi_region_key_type IN ('PRIMARY', 'REPLICA'));
+ALTER TABLE keys ADD COLUMN transition_due INTEGER;
+ALTER TABLE keys ADD COLUMN state_after_transition TEXT;
+
+CREATE INDEX keys_related ON keys (account_id, key_id, region) WHERE multi_region = 1;
+CREATE INDEX keys_due_for_transition ON keys (transition_due, arn) WHERE transition_due IS NOT NULL;
+`,
 ];

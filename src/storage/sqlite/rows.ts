@@ -53,6 +53,9 @@ export interface KeyRow {
   version: number;
   expiration_model: string | null;
   valid_to: number | null;
+  multi_region_key_type: string | null;
+  transition_due: number | null;
+  state_after_transition: string | null;
 }
 
 export interface KeyMaterialRow {
@@ -114,6 +117,9 @@ export function keyParams(k: KeyRecord): KeyRow {
     version: k.version,
     expiration_model: optional(k.expirationModel),
     valid_to: optionalMillis(k.validTo),
+    multi_region_key_type: optional(k.multiRegionKeyType),
+    transition_due: optionalMillis(k.transitionDue),
+    state_after_transition: optional(k.stateAfterTransition),
   };
 }
 
@@ -150,6 +156,11 @@ export function keyFromRow(r: KeyRow): KeyRecord {
   if (r.custom_key_store_id !== null) key.customKeyStoreId = r.custom_key_store_id;
   if (r.expiration_model !== null) key.expirationModel = r.expiration_model;
   if (r.valid_to !== null) key.validTo = new Date(r.valid_to);
+  if (r.multi_region_key_type !== null) {
+    key.multiRegionKeyType = r.multi_region_key_type as KeyRecord['multiRegionKeyType'];
+  }
+  if (r.transition_due !== null) key.transitionDue = new Date(r.transition_due);
+  if (r.state_after_transition !== null) key.stateAfterTransition = r.state_after_transition as KeyState;
   return key;
 }
 

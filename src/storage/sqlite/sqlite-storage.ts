@@ -45,7 +45,10 @@ import { SqliteGrants } from './grants.js';
 import type { KeyHoursRow, UsageRow } from '../types.js';
 import { SqliteUsage } from './usage.js';
 import type { ImportedKeyMaterial, ImportParametersRecord } from '../import-types.js';
+import type { RelatedKeyWrite } from '../multi-region-types.js';
 import { SqliteImports } from './imports.js';
+import type { ParameterRecord, ParameterTier } from '../parameter-types.js';
+import { SqliteParameters } from './parameters.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -478,7 +481,7 @@ export class SqliteStorage implements Storage {
     // Children first, so that the order does not depend on the foreign_keys pragma.
     this.write(() =>
       this.db.exec(
-        'DELETE FROM key_last_usage; DELETE FROM import_parameters; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys;',
+        'DELETE FROM key_last_usage; DELETE FROM import_parameters; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys; DELETE FROM parameter_versions; DELETE FROM parameters;',
       ),
     );
     this.erasurePending = true;
@@ -489,6 +492,81 @@ export class SqliteStorage implements Storage {
     const q = this.q;
     const params = { now: toMillis(now), limit };
     return this.read(() => q.keysDueForDeletion.all(params)).map(keyFromRow);
+  }
+
+  // Multi-Region keys (MultiRegionStorage)
+
+  async relatedKeys(accountId: string, keyId: string): Promise<KeyRecord[]> {
+    const q = this.q;
+    return this.read(() => q.relatedKeys.all({ account_id: accountId, key_id: keyId })).map(keyFromRow);
+  }
+
+  async createReplicaKey(
+    key: KeyRecord,
+    materials: readonly KeyMaterialRecord[],
+    primary: KeyRecord,
+    maxKeys?: number,
+  ): Promise<'ok' | 'exists' | 'conflict' | 'not-found' | LimitReached> {
+    if (materials.some((m) => m.keyArn !== key.arn)) throw new Error('storage: material.keyArn must equal key.arn');
+    if (!materials.some((m) => m.materialId === key.currentMaterialId)) {
+      throw new Error('storage: key.currentMaterialId must be one of the materials');
+    }
+    const q = this.q;
+    const keyRow = keyParams(key);
+    const materialRows = materials.map(materialParams);
+    const primaryRow = keyParams(primary);
+    const scope = { region: key.region, account_id: key.accountId };
+    try {
+      return this.write((): 'ok' | 'exists' | 'conflict' | 'not-found' | LimitReached => {
+        if (q.getKey.get({ ...scope, key_id: key.keyId })) return 'exists';
+        if (maxKeys !== undefined && key.keyManager === 'CUSTOMER') {
+          const usage = q.countCustomerKeys.get(scope)?.n ?? 0;
+          if (usage >= maxKeys) return { result: 'limit', usage };
+        }
+        // The write of the primary is the last check: nothing was written before it.
+        if (q.updateKey.run(primaryRow).changes !== 1) return this.whyNotWritten(primary.arn);
+        q.insertKey.run(keyRow);
+        for (const row of materialRows) q.insertMaterial.run(row);
+        return 'ok';
+      });
+    } catch (e) {
+      // Two replications racing for one region: the second insert meets the first's row.
+      if (isUniqueViolation(e)) return 'exists';
+      throw e;
+    }
+  }
+
+  async updateRelatedKeys(writes: readonly RelatedKeyWrite[]): Promise<WriteResult> {
+    const q = this.q;
+    const rows = writes.map(({ key, material }) => {
+      if (material && material.keyArn !== key.arn) throw new Error('storage: material.keyArn must equal key.arn');
+      return { arn: key.arn, key: keyParams(key), material: material && materialParams(material) };
+    });
+    try {
+      return this.write((): WriteResult => {
+        for (const row of rows) {
+          // Nothing of this transaction may stay: throwing rolls back what earlier keys wrote.
+          if (q.updateKey.run(row.key).changes !== 1) throw new RelatedWriteRefused(this.whyNotWritten(row.arn));
+          if (row.material) q.insertMaterial.run(row.material);
+        }
+        return 'ok';
+      });
+    } catch (e) {
+      if (e instanceof RelatedWriteRefused) return e.result;
+      throw e;
+    }
+  }
+
+  async keysDueForTransition(now: Date, limit: number): Promise<KeyRecord[]> {
+    checkLimit(limit);
+    const q = this.q;
+    return this.read(() => q.keysDueForTransition.all({ now: toMillis(now), limit })).map(keyFromRow);
+  }
+
+  async keysPendingReplicaDeletion(limit: number): Promise<KeyRecord[]> {
+    checkLimit(limit);
+    const q = this.q;
+    return this.read(() => q.keysPendingReplicaDeletion.all({ limit })).map(keyFromRow);
   }
 
   async keysDueForRotation(now: Date, limit: number): Promise<KeyRecord[]> {
@@ -580,7 +658,15 @@ export class SqliteStorage implements Storage {
   }
 
   async applySeed(seed: SeedWrite): Promise<void> {
-    for (const { key, materials } of seed.keys) {
+    // A key awaiting its first import holds the empty placeholder createKey gives it (migration 11).
+    const keys = seed.keys.map(({ key, materials }) => ({
+      key,
+      materials:
+        materials.length === 0 && key.currentMaterialId === ''
+          ? [{ keyArn: key.arn, materialId: '', wrapped: Buffer.alloc(0), createdAt: key.creationDate }]
+          : materials,
+    }));
+    for (const { key, materials } of keys) {
       if (materials.some((m) => m.keyArn !== key.arn) || materials.at(-1)?.materialId !== key.currentMaterialId) {
         throw new Error(`storage: the materials of ${key.arn} do not end with its current material`);
       }
@@ -589,7 +675,7 @@ export class SqliteStorage implements Storage {
     this.write(() => {
       for (const account of seed.accounts) q.putAccount.run(accountParams(account));
       for (const accessKey of seed.accessKeys) q.putAccessKey.run(accessKeyParams(accessKey));
-      for (const { key, materials } of seed.keys) {
+      for (const { key, materials } of keys) {
         q.insertKey.run(keyParams(key));
         for (const material of materials) q.insertMaterial.run(materialParams(material));
       }
@@ -811,6 +897,66 @@ export class SqliteStorage implements Storage {
     return n;
   }
 
+  // @parameter-methods (Parameter Store: src/storage/sqlite/parameters.ts)
+  private parameterStatements: SqliteParameters | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get parameters(): SqliteParameters {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.parameterStatements ??= new SqliteParameters(this.db));
+  }
+
+  async getParameter(accountId: string, region: string, name: string): Promise<ParameterRecord | undefined> {
+    const parameters = this.parameters;
+    return this.read(() => parameters.find(accountId, region, name));
+  }
+
+  async listParameters(accountId: string, region: string, prefix?: string): Promise<ParameterRecord[]> {
+    const parameters = this.parameters;
+    return this.read(() => parameters.list(accountId, region, prefix));
+  }
+
+  async listParameterScopes(): Promise<{ accountId: string; region: string }[]> {
+    const rows = this.read(() =>
+      this.db
+        .prepare<[], { account_id: string; region: string }>(
+          'SELECT DISTINCT account_id, region FROM parameters ORDER BY account_id, region',
+        )
+        .all(),
+    );
+    return rows.map((r) => ({ accountId: r.account_id, region: r.region }));
+  }
+
+  async parametersWithPolicies(
+    limit: number,
+    after?: { accountId: string; region: string; name: string },
+  ): Promise<ParameterRecord[]> {
+    const parameters = this.parameters;
+    return this.read(() => parameters.withPolicy(limit, after));
+  }
+
+  async putParameter(record: ParameterRecord, expectedRevision?: number): Promise<'ok' | 'conflict'> {
+    const parameters = this.parameters;
+    const result = this.write(() => parameters.put(record, expectedRevision));
+    if (result === 'conflict') return 'conflict';
+    // A dropped or rewritten version's value stays in the WAL until eraseDeleted().
+    if (result.dropped) this.erasurePending = true;
+    return 'ok';
+  }
+
+  async deleteParameter(accountId: string, region: string, name: string): Promise<'ok' | 'absent'> {
+    const parameters = this.parameters;
+    const deleted = this.write(() => parameters.delete(accountId, region, name));
+    if (!deleted) return 'absent';
+    this.erasurePending = true;
+    return 'ok';
+  }
+
+  async countParameters(accountId: string, region: string, tier?: ParameterTier): Promise<number> {
+    const parameters = this.parameters;
+    return this.read(() => parameters.count(accountId, region, tier));
+  }
+
   // Internals
 
   private get q(): Statements {
@@ -831,6 +977,13 @@ export class SqliteStorage implements Storage {
   /** After a compare-and-set changed nothing (inside the same transaction): which reason. */
   private whyNotWritten(arn: string): 'conflict' | 'not-found' {
     return this.q.keyVersion.get(arn) === undefined ? 'not-found' : 'conflict';
+  }
+}
+
+/** Rolls back updateRelatedKeys's transaction, carrying why a key was not written. */
+class RelatedWriteRefused extends Error {
+  constructor(readonly result: 'conflict' | 'not-found') {
+    super(`storage: related key write ${result}`);
   }
 }
 

@@ -10,6 +10,8 @@ import { describeSessionStorageConformance } from '../conformance-sessions.js';
 import { describeGrantStorageConformance } from '../conformance-grants.js';
 import { describeUsageStorageConformance } from '../conformance-usage.js';
 import { describeImportStorageConformance } from '../conformance-imports.js';
+import { describeMultiRegionStorageConformance } from '../conformance-multi-region.js';
+import { describeParameterStorageConformance } from '../conformance-parameters.js';
 import { openStorage, withKeyCache } from '../index.js';
 import { migrations } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
@@ -48,8 +50,14 @@ describeUsageStorageConformance('sqlite :memory: behind the key cache', async ()
   withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
 );
 describeImportStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeParameterStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeParameterStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
 describeImportStorageConformance('sqlite file', () => openStorage({ sqlitePath: freshFile() }));
 describeImportStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
+describeMultiRegionStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeMultiRegionStorageConformance('sqlite :memory: behind the key cache', async () =>
   withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
 );
 

@@ -31,6 +31,9 @@ const KEY_COLUMNS = [
   'version',
   'expiration_model',
   'valid_to',
+  'multi_region_key_type',
+  'transition_due',
+  'state_after_transition',
 ] as const;
 
 /** Columns an update may change: the identity (region, account, key id, ARN) is fixed at creation. */
@@ -151,6 +154,16 @@ export function prepareStatements(db: Database.Database) {
     keysDueForDeletion: db.prepare<[{ now: number; limit: number }], KeyRow>(
       `${KEY_SELECT} WHERE key_state = 'PendingDeletion' AND deletion_date <= @now
        ORDER BY deletion_date, arn LIMIT @limit`,
+    ),
+    relatedKeys: db.prepare<[{ account_id: string; key_id: string }], KeyRow>(
+      `${KEY_SELECT} WHERE account_id = @account_id AND key_id = @key_id AND multi_region = 1 ORDER BY region`,
+    ),
+    keysDueForTransition: db.prepare<[{ now: number; limit: number }], KeyRow>(
+      `${KEY_SELECT} WHERE transition_due IS NOT NULL AND transition_due <= @now
+       ORDER BY transition_due, arn LIMIT @limit`,
+    ),
+    keysPendingReplicaDeletion: db.prepare<[{ limit: number }], KeyRow>(
+      `${KEY_SELECT} WHERE key_state = 'PendingReplicaDeletion' ORDER BY arn LIMIT @limit`,
     ),
     keysDueForRotation: db.prepare<[{ now: number; limit: number }], KeyRow>(
       `${KEY_SELECT} WHERE key_state = 'Enabled' AND rotation_enabled = 1 AND next_rotation_date <= @now

@@ -11,6 +11,7 @@ import {
 } from '../../../domain/index.js';
 import { defaultKeyPolicy } from '../../../policy/index.js';
 import { checkKeyPolicy } from '../key-policy.js';
+import { newMultiRegionKeyId } from '../multi-region.js';
 import { keyMetadata } from '../metadata.js';
 import { checkNewTags } from '../tags.js';
 import { defineOperation } from '../types.js';
@@ -66,13 +67,6 @@ export const CreateKey = defineOperation({
     }
     // EXTERNAL: no material until ImportKeyMaterial; only the specs whose material can be imported.
     const external = origin === 'EXTERNAL';
-    if (external && keySpec === 'SM2') {
-      // AWS imports SM2 material (SM2PKE wrapping) in the China Regions; not built here.
-      throw new KmsError(
-        'UnsupportedOperationException',
-        'Importing SM2 key material is not supported by this server yet.',
-      );
-    }
     if (external && !IMPORTABLE_KEY_SPECS[keySpec]) {
       throw new KmsError(
         'UnsupportedOperationException',
@@ -85,9 +79,6 @@ export const CreateKey = defineOperation({
         `Custom key store ${input.CustomKeyStoreId} does not exist.`,
       );
     }
-    if (input.MultiRegion === true) {
-      throw new KmsError('UnsupportedOperationException', 'Multi-Region keys are not supported by this server yet.');
-    }
     let policy = defaultKeyPolicy(accountId, partitionOf(region));
     if (input.Policy !== undefined) {
       checkKeyPolicy(input.Policy, caller, services, input.BypassPolicyLockoutSafetyCheck);
@@ -95,7 +86,9 @@ export const CreateKey = defineOperation({
     }
     const tags = checkNewTags([], input.Tags ?? [], services.quotas.tagsPerKey);
 
-    const keyId = randomUUID();
+    // A multi-Region primary key: mrk- and 32 hex digits, the id its replicas share (ReplicateKey).
+    const multiRegion = input.MultiRegion === true;
+    const keyId = multiRegion ? newMultiRegionKeyId() : randomUUID();
     const arn = keyArn(region, accountId, keyId);
     const material = external ? undefined : await services.materials.create(arn, keySpec, now);
     const key: KeyRecord = {
@@ -114,7 +107,8 @@ export const CreateKey = defineOperation({
       tags,
       rotationEnabled: false,
       currentMaterialId: material?.materialId ?? '',
-      multiRegion: false,
+      multiRegion,
+      ...(multiRegion ? { multiRegionKeyType: 'PRIMARY' as const } : {}),
       version: 0,
     };
     const maxKeys = services.quotas.keysPerRegion;

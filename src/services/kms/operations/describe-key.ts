@@ -1,4 +1,5 @@
 import { keyMetadata } from '../metadata.js';
+import { relatedKeys } from '../multi-region.js';
 import { defineOperation } from '../types.js';
 
 export const DescribeKey = defineOperation({
@@ -6,7 +7,7 @@ export const DescribeKey = defineOperation({
   action: 'kms:DescribeKey',
   readOnly: true,
   key: { member: 'KeyId', aliases: true, crossAccount: true },
-  async run({ key }) {
-    return { KeyMetadata: keyMetadata(key) };
+  async run({ key, services }) {
+    return { KeyMetadata: keyMetadata(key, await relatedKeys(services, key)) };
   },
 });

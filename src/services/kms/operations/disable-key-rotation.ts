@@ -1,5 +1,5 @@
 import { checkRotatable } from '../rotation.js';
-import { updateKey } from '../update.js';
+import { refuseReplicaRotation, updateRotationSettings } from '../multi-region.js';
 import { defineOperation } from '../types.js';
 
 export const DisableKeyRotation = defineOperation({
@@ -9,7 +9,9 @@ export const DisableKeyRotation = defineOperation({
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ key, services }) {
     checkRotatable(key);
-    await updateKey(services.storage, 'DisableKeyRotation', key, (k) => ({
+    refuseReplicaRotation(key);
+    // Rotation is shared: a multi-Region primary key's setting is its replicas' too.
+    await updateRotationSettings(services, 'DisableKeyRotation', key, (k) => ({
       ...k,
       rotationEnabled: false,
       nextRotationDate: undefined,

@@ -1,6 +1,6 @@
 import { LIMITS } from '../../../domain/index.js';
 import { checkRotatable, nextRotationDate } from '../rotation.js';
-import { updateKey } from '../update.js';
+import { refuseReplicaRotation, updateRotationSettings } from '../multi-region.js';
 import { defineOperation } from '../types.js';
 
 export const EnableKeyRotation = defineOperation({
@@ -10,8 +10,10 @@ export const EnableKeyRotation = defineOperation({
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ input, key, services, now }) {
     checkRotatable(key);
+    refuseReplicaRotation(key);
     const period = input.RotationPeriodInDays ?? LIMITS.rotationPeriodDefaultDays;
-    await updateKey(services.storage, 'EnableKeyRotation', key, (k) => ({
+    // Rotation is shared: a multi-Region primary key's setting is its replicas' too.
+    await updateRotationSettings(services, 'EnableKeyRotation', key, (k) => ({
       ...k,
       rotationEnabled: true,
       rotationPeriodInDays: period,

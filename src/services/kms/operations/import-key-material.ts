@@ -2,6 +2,8 @@ import {
   CiphertextError,
   IMPORTABLE_KEY_SPECS,
   importedMaterialId,
+  SM2_WRAPPING,
+  sm2UnwrapImportedMaterial,
   unwrapImportedMaterial,
   WRAPPING_ALGORITHMS,
   wrappingPrivateKey,
@@ -15,6 +17,7 @@ import {
   planImport,
   wrappingKeyAad,
 } from '../imported-material.js';
+import { checkSharedMaterial } from '../multi-region.js';
 import { invalidCiphertext } from '../symmetric.js';
 import { retryOnConflict } from '../update.js';
 import { defineOperation } from '../types.js';
@@ -59,8 +62,9 @@ export const ImportKeyMaterial = defineOperation({
     }
     const params = await services.storage.takeImportParameters(tokenId);
     if (!params) throw invalidImportToken();
+    const sm2 = params.wrappingAlgorithm === SM2_WRAPPING.algorithm;
     const algorithm = WRAPPING_ALGORITHMS[params.wrappingAlgorithm];
-    if (!algorithm) throw new Error(`ImportKeyMaterial: stored wrapping algorithm ${params.wrappingAlgorithm}`);
+    if (!algorithm && !sm2) throw new Error(`ImportKeyMaterial: stored wrapping algorithm ${params.wrappingAlgorithm}`);
 
     const der = await services.keyStore.unwrap(
       params.wrappedPrivateKey,
@@ -68,7 +72,10 @@ export const ImportKeyMaterial = defineOperation({
     );
     let unwrapped: Buffer;
     try {
-      unwrapped = unwrapImportedMaterial(algorithm, wrappingPrivateKey(der), Buffer.from(input.EncryptedKeyMaterial));
+      const encrypted = Buffer.from(input.EncryptedKeyMaterial);
+      unwrapped = algorithm
+        ? unwrapImportedMaterial(algorithm, wrappingPrivateKey(der), encrypted)
+        : sm2UnwrapImportedMaterial(der, encrypted);
     } catch (err) {
       if (err instanceof CiphertextError) throw invalidCiphertext();
       throw err;
@@ -90,6 +97,8 @@ export const ImportKeyMaterial = defineOperation({
         return { materials, ...planImport(current, materials, input.ImportType, input.KeyMaterialId, materialId) };
       };
       await plan(key);
+      // Multi-Region keys share their material: a replica takes only what its peers hold.
+      await checkSharedMaterial(services, key, materialId);
       const record = {
         ...(await services.materials.wrap(key.arn, materialId, material, now)),
         expirationModel,

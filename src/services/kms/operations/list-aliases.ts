@@ -1,4 +1,6 @@
 import { LIMITS } from '../../../domain/index.js';
+import type { AliasListEntry } from '../../../model/index.js';
+import { predefinedAliases } from '../managed-keys.js';
 import { decodeMarker, encodeMarker } from '../paging.js';
 import { defineOperation } from '../types.js';
 
@@ -11,24 +13,36 @@ export const ListAliases = defineOperation({
     const limit = Math.min(input.Limit ?? LIMITS.aliasListDefault, LIMITS.aliasListMax);
     const after = decodeMarker('aliases', input.Marker);
     const target = input.KeyId ? await useKey(input.KeyId, { aliases: false, crossAccount: false }) : undefined;
-    const { aliases, more } = await services.storage.listAliases(
-      caller.region,
-      caller.principal.accountId,
-      limit,
-      after,
-      target?.keyId,
-    );
-    const last = aliases.at(-1);
+    const { region } = caller;
+    const { accountId } = caller.principal;
+    const { aliases, more } = await services.storage.listAliases(region, accountId, limit, after, target?.keyId);
+    const entries: AliasListEntry[] = aliases.map((a) => ({
+      AliasName: a.aliasName,
+      AliasArn: a.aliasArn,
+      TargetKeyId: a.targetKeyId,
+      CreationDate: a.creationDate,
+      LastUpdatedDate: a.lastUpdatedDate,
+    }));
+    // "The response might also include aliases that have no TargetKeyId field. These are predefined
+    // aliases that AWS has created but has not yet associated with a KMS key." They are merged in
+    // name order; when storage has more, only those before its last name belong to this page.
+    if (!target) {
+      const bound = more ? aliases.at(-1)?.aliasName : undefined;
+      const candidates = predefinedAliases(region, accountId).filter(
+        (p) => (after === undefined || p.AliasName > after) && (bound === undefined || p.AliasName < bound),
+      );
+      // Storage's page holds every stored alias in that range: a predefined name not on it has no key yet.
+      const listed = new Set(entries.map((e) => e.AliasName));
+      entries.push(...candidates.filter((p) => !listed.has(p.AliasName)));
+      entries.sort((a, b) => (a.AliasName! < b.AliasName! ? -1 : a.AliasName! > b.AliasName! ? 1 : 0));
+    }
+    const page = entries.slice(0, limit);
+    const truncated = more || entries.length > limit;
+    const last = page.at(-1);
     return {
-      Aliases: aliases.map((a) => ({
-        AliasName: a.aliasName,
-        AliasArn: a.aliasArn,
-        TargetKeyId: a.targetKeyId,
-        CreationDate: a.creationDate,
-        LastUpdatedDate: a.lastUpdatedDate,
-      })),
-      Truncated: more,
-      ...(more && last ? { NextMarker: encodeMarker('aliases', last.aliasName) } : {}),
+      Aliases: page,
+      Truncated: truncated,
+      ...(truncated && last ? { NextMarker: encodeMarker('aliases', last.AliasName!) } : {}),
     };
   },
 });

@@ -1,5 +1,6 @@
 import { KmsError } from '../../../domain/index.js';
 import { rotateToImportedMaterial } from '../imported-material.js';
+import { refuseReplicaRotation } from '../multi-region.js';
 import { rotateKey } from '../rotate.js';
 import { checkOnDemandRotatable } from '../rotation.js';
 import { defineOperation } from '../types.js';
@@ -11,6 +12,7 @@ export const RotateKeyOnDemand = defineOperation({
   key: { member: 'KeyId', aliases: false, crossAccount: false },
   async run({ key, services, now }) {
     checkOnDemandRotatable(key);
+    refuseReplicaRotation(key);
     if (key.origin === 'EXTERNAL') {
       await rotateToImportedMaterial(services, key, now);
       return { KeyId: key.arn };
