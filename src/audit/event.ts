@@ -343,17 +343,24 @@ export interface ServiceEventInput {
 }
 
 /**
- * A non-API event KMS causes itself (ct-rotatekey, ct-delete-key): no caller, no request id, the
- * key as the resource, and the key id in serviceEventDetails.
+ * An event a service causes itself (CloudTrail's AwsServiceEvent): no caller, no request id, its
+ * resource, and what happened in serviceEventDetails. The ARN gives the region and account.
  */
-export function buildServiceEvent(e: ServiceEventInput): AuditEvent {
-  const [, , , region = '', accountId = '', resource = ''] = e.keyArn.split(':');
+function serviceEvent(
+  eventSource: string,
+  eventName: string,
+  arn: string,
+  time: Date,
+  resource: NonNullable<AuditEvent['resources']>[number],
+  serviceEventDetails: Record<string, unknown>,
+): AuditEvent {
+  const [, , , region = '', accountId = ''] = arn.split(':');
   return {
     eventVersion: EVENT_VERSION,
     userIdentity: { accountId, invokedBy: 'AWS Internal' },
-    eventTime: eventTime(e.time),
-    eventSource: 'kms.amazonaws.com',
-    eventName: e.eventName,
+    eventTime: eventTime(time),
+    eventSource,
+    eventName,
     awsRegion: region,
     sourceIPAddress: 'AWS Internal',
     userAgent: 'AWS Internal',
@@ -361,13 +368,22 @@ export function buildServiceEvent(e: ServiceEventInput): AuditEvent {
     responseElements: null,
     eventID: randomUUID(),
     readOnly: false,
-    resources: [keyResource(e.keyArn)],
+    resources: [resource],
     eventType: 'AwsServiceEvent',
     managementEvent: true,
     recipientAccountId: accountId,
-    serviceEventDetails: { ...e.details, keyId: resource.replace(/^key\//, '') },
+    serviceEventDetails,
     eventCategory: 'Management',
   };
+}
+
+/** What KMS does on its own (ct-rotatekey, ct-delete-key): the key as the resource, its id in the details. */
+export function buildServiceEvent(e: ServiceEventInput): AuditEvent {
+  const keyId = (e.keyArn.split(':')[5] ?? '').replace(/^key\//, '');
+  return serviceEvent('kms.amazonaws.com', e.eventName, e.keyArn, e.time, keyResource(e.keyArn), {
+    ...e.details,
+    keyId,
+  });
 }
 
 export interface ParameterPolicyEventInput {
@@ -386,32 +402,20 @@ export interface ParameterPolicyEventInput {
  * action-status), the parameter as its resource. No value ever.
  */
 export function buildParameterPolicyEvent(e: ParameterPolicyEventInput): AuditEvent {
-  const [, , , region = '', accountId = ''] = e.parameterArn.split(':');
-  return {
-    eventVersion: EVENT_VERSION,
-    userIdentity: { accountId, invokedBy: 'AWS Internal' },
-    eventTime: eventTime(e.time),
-    eventSource: 'ssm.amazonaws.com',
-    eventName: 'ParameterPolicyAction',
-    awsRegion: region,
-    sourceIPAddress: 'AWS Internal',
-    userAgent: 'AWS Internal',
-    requestParameters: null,
-    responseElements: null,
-    eventID: randomUUID(),
-    readOnly: false,
-    resources: [{ accountId, type: 'AWS::SSM::Parameter', ARN: e.parameterArn }],
-    eventType: 'AwsServiceEvent',
-    managementEvent: true,
-    recipientAccountId: accountId,
-    serviceEventDetails: {
+  const accountId = e.parameterArn.split(':')[4] ?? '';
+  return serviceEvent(
+    'ssm.amazonaws.com',
+    'ParameterPolicyAction',
+    e.parameterArn,
+    e.time,
+    { accountId, type: 'AWS::SSM::Parameter', ARN: e.parameterArn },
+    {
       'parameter-name': e.parameterName,
       'parameter-type': e.parameterType,
       'policy-type': e.policyType,
       'action-status': e.actionStatus,
     },
-    eventCategory: 'Management',
-  };
+  );
 }
 
 /** Operations whose output carries secret material (Plaintext, data keys), from the model once. */

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeyMaterialRecord, KeyRecord } from '../domain/types.js';
+import { keyRecordFixture } from './fixtures.js';
 import type { Storage } from './types.js';
 
 const A = '111122223333';
@@ -12,27 +13,19 @@ const T0 = new Date('2026-03-01T00:00:00Z');
 const M1 = '1'.repeat(64);
 const M2 = '2'.repeat(64);
 
-const mrk = (region: string, type: 'PRIMARY' | 'REPLICA', extra: Partial<KeyRecord> = {}): KeyRecord => ({
-  arn: `arn:aws:kms:${region}:${A}:key/${KEY_ID}`,
-  keyId: KEY_ID,
-  accountId: A,
-  region,
-  description: '',
-  keySpec: 'SYMMETRIC_DEFAULT',
-  keyUsage: 'ENCRYPT_DECRYPT',
-  origin: 'AWS_KMS',
-  keyManager: 'CUSTOMER',
-  keyState: 'Enabled',
-  creationDate: T0,
-  policy: '{}',
-  tags: [],
-  rotationEnabled: false,
-  currentMaterialId: M1,
-  multiRegion: true,
-  multiRegionKeyType: type,
-  version: 0,
-  ...extra,
-});
+const mrk = (region: string, type: 'PRIMARY' | 'REPLICA', extra: Partial<KeyRecord> = {}): KeyRecord =>
+  keyRecordFixture({
+    keyId: KEY_ID,
+    accountId: A,
+    region,
+    currentMaterialId: M1,
+    creationDate: T0,
+    policy: '{}',
+    multiRegion: true,
+    multiRegionKeyType: type,
+    version: 0,
+    ...extra,
+  });
 
 const material = (key: KeyRecord, materialId: string): KeyMaterialRecord => ({
   keyArn: key.arn,
