@@ -20,6 +20,9 @@
  *                      both off, at concurrency 16)
  *   BENCH_SSM          0 skips the Parameter Store section (GetParameter with decryption of a
  *                      SecureString against KMS Decrypt under the same key, at concurrency 16)
+ *   BENCH_HSM          0 skips the HSM section (Encrypt and GenerateDataKey under a key in a custom key
+ *                      store on two SoftHSM2 tokens against a software key, at concurrency 1 and 16;
+ *                      skipped with a message when libsofthsm2.so is not installed)
  *   BENCH_AUTHZ        0 skips the authorization section (Encrypt by an IAM user under a 20-statement
  *                      key policy and a 10-statement identity policy, against root and the default
  *                      policy, at concurrency 16)
@@ -30,6 +33,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AUTHZ_GOAL_RATIO, setUpAuthorization } from './authorization.js';
+import { makeCluster, setUpHsmKeys } from './hsm.js';
 import { DIRECT_PRIMITIVES, MESSAGE_BYTES, type PrimitiveName } from './primitives.js';
 import { KMS_API, SSM_API, SigV4JsonClient, type Credentials, type JsonApi } from './sigv4-client.js';
 import {
@@ -786,6 +790,95 @@ async function parameterStore(logDir: string): Promise<void> {
   await trent.child.stop();
 }
 
+const HSM = envInt('BENCH_HSM', 1) !== 0;
+const HSM_CONCURRENCY = [1, 16];
+
+/**
+ * Issue 9: Encrypt (1 KiB) and GenerateDataKey (AES_256) under a key in a custom key store (its
+ * material in two SoftHSM2 tokens, every operation inside a token through a pooled session) against
+ * the same calls under a software key, in one server, interleaved rounds. SoftHSM2 runs in the
+ * server's process, so its work is in the server CPU figure.
+ */
+async function hsm(logDir: string): Promise<void> {
+  console.log('');
+  const cluster = makeCluster(tempDir('trent-bench-softhsm-'));
+  if ('skip' in cluster) {
+    console.log(`HSM section skipped: ${cluster.skip}`);
+    return;
+  }
+  const trent = await startTrent('hsm', logDir, [], cluster.serveArgs, { ...process.env, ...cluster.env });
+  try {
+    const keys = await setUpHsmKeys(trent.port, trent.credentials, cluster);
+    const plaintext = randomBytes(1024).toString('base64');
+    const cell = { pid: trent.child.pid, port: trent.port, credentials: trent.credentials };
+    const cells = (keyId: string): Record<'Encrypt' | 'GenerateDataKey', EncryptCell> => ({
+      Encrypt: { ...cell, input: () => ({ KeyId: keyId, Plaintext: plaintext }) },
+      GenerateDataKey: {
+        ...cell,
+        operation: 'GenerateDataKey',
+        input: () => ({ KeyId: keyId, KeySpec: 'AES_256' }),
+      },
+    });
+    const hsmCells = cells(keys.hsmKeyId);
+    const softwareCells = cells(keys.softwareKeyId);
+    const rows: string[][] = [];
+    const errorsSeen: string[] = [];
+    for (const c of HSM_CONCURRENCY) {
+      const results = await interleaved(
+        {
+          'Encrypt HSM': hsmCells.Encrypt,
+          'Encrypt software': softwareCells.Encrypt,
+          'GenerateDataKey HSM': hsmCells.GenerateDataKey,
+          'GenerateDataKey software': softwareCells.GenerateDataKey,
+        },
+        c,
+      );
+      for (const op of ['Encrypt', 'GenerateDataKey'] as const) {
+        const h = results[`${op} HSM`]!;
+        const s = results[`${op} software`]!;
+        rows.push([
+          op,
+          String(c),
+          fmt(h.opsPerSec, 0),
+          fmt(h.p50, 2),
+          fmt(h.p99, 2),
+          fmt(h.cpuUsPerOp, 0),
+          fmt(s.opsPerSec, 0),
+          fmt(s.p99, 2),
+          fmt(s.cpuUsPerOp, 0),
+          fmt(s.opsPerSec > 0 ? h.opsPerSec / s.opsPerSec : NaN, 2),
+          String(h.errors + s.errors),
+        ]);
+        if (h.firstError) errorsSeen.push(`HSM ${op} c=${c}: ${h.errors} errors, e.g. ${h.firstError}`);
+        if (s.firstError) errorsSeen.push(`software ${op} c=${c}: ${s.errors} errors, e.g. ${s.firstError}`);
+      }
+      process.stderr.write(`  done HSM c=${c}\n`);
+    }
+    console.log('HSM: a key in a custom key store on two SoftHSM2 tokens against a software key, same server');
+    console.log(
+      table(
+        [
+          'operation',
+          'conc',
+          'HSM ops/s',
+          'HSM p50 ms',
+          'HSM p99 ms',
+          'HSM CPU µs/op',
+          'software ops/s',
+          'software p99 ms',
+          'software CPU µs/op',
+          'HSM / software',
+          'errors',
+        ],
+        rows,
+      ),
+    );
+    for (const e of errorsSeen) console.log(`  ! ${e}`);
+  } finally {
+    await trent.child.stop();
+  }
+}
+
 async function main(): Promise<void> {
   installCleanupHandlers();
   const logDir = tempDir('trent-bench-logs-');
@@ -805,6 +898,7 @@ async function main(): Promise<void> {
     if (AUTHZ) await authorization(logDir);
     if (TRAIL) await trail(logDir);
     if (SSM) await parameterStore(logDir);
+    if (HSM) await hsm(logDir);
     if (KEYS > 0) await memory(logDir);
   } finally {
     console.log(

@@ -263,7 +263,7 @@ describe('--hsm-cluster at start', () => {
         logger: { info() {}, warn() {}, error() {} },
         hsmClusters: [
           {
-            clusterId: 'cluster-1a23b4cdefg',
+            clusterId: 'cluster-2a23b4cdefg',
             modulePath: SOFTHSM_MODULE,
             tokenLabels: ['a', 'b'],
             trustAnchorPath: missing,
@@ -278,7 +278,7 @@ describe('--hsm-cluster at start', () => {
       logger: { info() {}, warn() {}, error() {} },
       hsmClusters: [
         {
-          clusterId: 'cluster-1a23b4cdefg',
+          clusterId: 'cluster-2a23b4cdefg',
           modulePath: SOFTHSM_MODULE,
           tokenLabels: ['a', 'b'],
           trustAnchorPath: hsm.trustAnchor,

@@ -1,10 +1,9 @@
 /**
  * Every key identifier form against every operation that takes a key: key id, key ARN, alias name,
- * alias ARN; which operations refuse aliases; other accounts' keys; unsupported operations.
+ * alias ARN; which operations refuse aliases; other accounts' keys.
  */
 import {
   CancelKeyDeletionCommand,
-  ConnectCustomKeyStoreCommand,
   CreateAliasCommand,
   DecryptCommand,
   DescribeKeyCommand,
@@ -282,20 +281,5 @@ describe('another account', () => {
     expect((await b.send(new DescribeKeyCommand({ KeyId: ALIAS }))).KeyMetadata?.Arn).toBe(own.Arn);
     expect((await kms.send(new DescribeKeyCommand({ KeyId: ALIAS }))).KeyMetadata?.Arn).toBe(key.Arn);
     expect(own.Arn).toBe(`arn:aws:kms:us-east-1:${bAccount}:key/${own.KeyId}`);
-  });
-});
-
-describe('operations this server does not build', () => {
-  it('answer UnsupportedOperationException naming the operation', async () => {
-    const calls: [string, object][] = [
-      ['ConnectCustomKeyStore', new ConnectCustomKeyStoreCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })],
-    ];
-    for (const [name, call] of calls) {
-      await expectKmsError(
-        kms.send(call as never),
-        'UnsupportedOperationException',
-        `${name} is not supported by this server yet.`,
-      );
-    }
   });
 });

@@ -120,7 +120,7 @@ describe('CreateKey', () => {
 
   it('answers CustomKeyStoreNotFoundException for an unknown custom key store', async () => {
     await expectKmsError(
-      kms.send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0' })),
+      kms.send(new CreateKeyCommand({ CustomKeyStoreId: 'cks-1234567890abcdef0', Origin: 'AWS_CLOUDHSM' })),
       'CustomKeyStoreNotFoundException',
       'Custom key store cks-1234567890abcdef0 does not exist.',
     );
@@ -128,9 +128,9 @@ describe('CreateKey', () => {
 
   it('answers UnsupportedOperationException for what this server does not build yet', async () => {
     await expectKmsError(
-      kms.send(new CreateKeyCommand({ Origin: 'AWS_CLOUDHSM' })),
+      kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL_KEY_STORE' })),
       'UnsupportedOperationException',
-      'Origin AWS_CLOUDHSM is not supported by this server yet.',
+      'Origin EXTERNAL_KEY_STORE is not supported by this server yet.',
     );
   });
 

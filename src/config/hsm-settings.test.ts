@@ -42,8 +42,8 @@ async function problems(given: ConfigInputs): Promise<string[]> {
 }
 
 const PIN = 'the-user-pin-8831';
-const CLUSTER_A = 'cluster-1a23b4cdefg=/usr/lib/softhsm/libsofthsm2.so:hsm-1,hsm-2:/etc/trent/customerCA.crt';
-const CLUSTER_B = 'cluster-XYZ12345678=/opt/hsm/lib.so:b1,b2,b3:ca-b.pem';
+const CLUSTER_A = 'cluster-2a23b4cdefg=/usr/lib/softhsm/libsofthsm2.so:hsm-1,hsm-2:/etc/trent/customerCA.crt';
+const CLUSTER_B = 'cluster-XYZ23456723=/opt/hsm/lib.so:b1,b2,b3:ca-b.pem';
 
 describe('rootKey pkcs11: and rootKeyPin', () => {
   it('accepts pkcs11:<module>:<label> with the PIN from the variable, which is never printed', async () => {
@@ -87,13 +87,13 @@ describe('--hsm-cluster', () => {
     const fromFlags = await resolveConfig(TRENT_SCHEMA, inputs({ flags: { hsmClusters: [CLUSTER_A, CLUSTER_B] } }));
     expect(fromFlags.values.hsmClusters).toEqual([
       {
-        clusterId: 'cluster-1a23b4cdefg',
+        clusterId: 'cluster-2a23b4cdefg',
         modulePath: '/usr/lib/softhsm/libsofthsm2.so',
         tokenLabels: ['hsm-1', 'hsm-2'],
         trustAnchorPath: '/etc/trent/customerCA.crt',
       },
       {
-        clusterId: 'cluster-XYZ12345678',
+        clusterId: 'cluster-XYZ23456723',
         modulePath: '/opt/hsm/lib.so',
         tokenLabels: ['b1', 'b2', 'b3'],
         trustAnchorPath: '/srv/trent/ca-b.pem',
@@ -126,10 +126,12 @@ describe('--hsm-cluster', () => {
         'cluster-short=/m.so:a,b:/ca.pem',
         'cluster id cluster-short must be cluster- followed by 11 to 16 letters and digits',
       ],
-      ['cluster-1a23b4cdefg=/m.so:a,b', 'must be <cluster-id>=<module-path>:<token-label>'],
-      ['cluster-1a23b4cdefg=/m.so:a,,b:/ca.pem', 'a token label is empty'],
-      ['cluster-1a23b4cdefg=/m.so:a,a:/ca.pem', 'token label a is given twice'],
-      [`cluster-1a23b4cdefg=/m.so:${'x'.repeat(33)}:/ca.pem`, 'is longer than 32 bytes'],
+      // The model's CloudHsmClusterIdType: base32, so no 0, 1, 8 or 9.
+      ['cluster-1a23b4cdefg=/m.so:a,b:/ca.pem', 'cluster id cluster-1a23b4cdefg must be cluster- followed by'],
+      ['cluster-2a23b4cdefg=/m.so:a,b', 'must be <cluster-id>=<module-path>:<token-label>'],
+      ['cluster-2a23b4cdefg=/m.so:a,,b:/ca.pem', 'a token label is empty'],
+      ['cluster-2a23b4cdefg=/m.so:a,a:/ca.pem', 'token label a is given twice'],
+      [`cluster-2a23b4cdefg=/m.so:${'x'.repeat(33)}:/ca.pem`, 'is longer than 32 bytes'],
       ['/m.so:a,b:/ca.pem', 'must be <cluster-id>='],
       [`${CLUSTER_A}`.replace('hsm-1,hsm-2', 'hsm-1'), ''],
     ];
@@ -141,18 +143,18 @@ describe('--hsm-cluster', () => {
     const twice = await problems(
       inputs({ flags: { hsmClusters: [CLUSTER_A, CLUSTER_A.replace('hsm-1,hsm-2', 'c,d')] } }),
     );
-    expect(twice.join('\n')).toContain('cluster cluster-1a23b4cdefg is given twice');
+    expect(twice.join('\n')).toContain('cluster cluster-2a23b4cdefg is given twice');
     const shared = await problems(
       inputs({
         flags: {
           hsmClusters: [
             CLUSTER_A,
-            CLUSTER_A.replace('cluster-1a23b4cdefg', 'cluster-22222222222').replace('hsm-1', 'hsm-9'),
+            CLUSTER_A.replace('cluster-2a23b4cdefg', 'cluster-22222222223').replace('hsm-1', 'hsm-9'),
           ],
         },
       }),
     );
-    expect(shared.join('\n')).toContain('names a token of cluster-1a23b4cdefg: an HSM belongs to one cluster');
+    expect(shared.join('\n')).toContain('names a token of cluster-2a23b4cdefg: an HSM belongs to one cluster');
     const rootInCluster = await problems(
       inputs({
         flags: { hsmClusters: [CLUSTER_A], rootKey: 'pkcs11:/usr/lib/softhsm/libsofthsm2.so:hsm-2' },
@@ -160,7 +162,7 @@ describe('--hsm-cluster', () => {
       }),
     );
     expect(rootInCluster.join('\n')).toContain(
-      "the root key's token hsm-2 is an HSM of cluster-1a23b4cdefg: keep the root key in a token of its own",
+      "the root key's token hsm-2 is an HSM of cluster-2a23b4cdefg: keep the root key in a token of its own",
     );
   });
 });

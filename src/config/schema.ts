@@ -155,7 +155,7 @@ export const SETTINGS = {
     flag: '--hsm-cluster',
     arg: '<cluster-id>=<module-path>:<label>[,<label>...]:<trust-anchor-pem-path>',
     description:
-      'An HSM cluster for custom key stores, as a CloudHSM cluster: its id (`cluster-` and 11 to 16 letters and digits), the PKCS#11 module, one token label per HSM, and the trust anchor certificate (PEM) CreateCustomKeyStore must be given. In a variable, clusters are separated by `;` (docs/hsm.md).',
+      'An HSM cluster for custom key stores, as a CloudHSM cluster: its id (`cluster-` and 11 to 16 letters and digits 2 to 7, as CloudHsmClusterId), the PKCS#11 module, one token label per HSM, and the trust anchor certificate (PEM) CreateCustomKeyStore must be given. In a variable, clusters are separated by `;` (docs/hsm.md).',
   }),
   tlsCert: setting({
     type: filePath,

@@ -135,7 +135,7 @@ function checkKeyStoreSpec(spec: string): Parsed<string> {
 export const hsmClusterList: ValueType<HsmClusterSpec[]> = {
   name: 'list of HSM clusters',
   allowed:
-    'each <cluster-id>=<module-path>:<token-label>[,<token-label>...]:<trust-anchor-pem-path>, the cluster id `cluster-` and 11 to 16 letters and digits',
+    'each <cluster-id>=<module-path>:<token-label>[,<token-label>...]:<trust-anchor-pem-path>, the cluster id `cluster-` and 11 to 16 letters and digits 2 to 7',
   repeatable: true,
   separator: ';',
   fromText: (t) =>

@@ -1,13 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import {
   MIN_CIPHERTEXT_LENGTH,
+  MIN_HSM_CIPHERTEXT_LENGTH,
+  openHsm,
   openSymmetric,
   parseCiphertext,
+  sealHsm,
   sealSymmetric,
   type ParsedCiphertext,
+  type ParsedHsmCiphertext,
+  type ParsedSoftwareCiphertext,
 } from './ciphertext.js';
-import { CiphertextError, CryptoInputError } from './errors.js';
+import { encodeEncryptionContext } from './context.js';
+import { CiphertextError, CryptoInputError, UnwrapError } from './errors.js';
 import { newMaterialId } from './random.js';
 
 const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -26,6 +33,13 @@ function seal(overrides: Partial<Parameters<typeof sealSymmetric>[0]> = {}): Buf
     encryptionContext,
     ...overrides,
   });
+}
+
+/** A version-1 parse (the software layout); anything else fails the test. */
+function parseV1(blob: Buffer): ParsedSoftwareCiphertext {
+  const parsed = parseCiphertext(blob);
+  if (parsed.version !== 1) throw new Error('expected a version-1 ciphertext');
+  return parsed;
 }
 
 /** decrypt(blob) uses the sealing context; decrypt(blob, m, undefined) really passes undefined. */
@@ -85,7 +99,7 @@ describe('sealSymmetric / openSymmetric', () => {
     expect(take(12)).toEqual(Buffer.alloc(12, 2)); // then the IV
     expect(blob.length - at).toBe(plaintext.length + 16);
 
-    const parsed = parseCiphertext(blob);
+    const parsed = parseV1(blob);
     expect(parsed).toMatchObject({ version: 1, keyArn, materialId });
     expect(parsed.nonce).toEqual(Buffer.alloc(32, 1));
     expect(parsed.iv).toEqual(Buffer.alloc(12, 2));
@@ -93,8 +107,8 @@ describe('sealSymmetric / openSymmetric', () => {
   });
 
   it('uses a fresh nonce and IV per message', () => {
-    const a = parseCiphertext(seal());
-    const b = parseCiphertext(seal());
+    const a = parseV1(seal());
+    const b = parseV1(seal());
     expect(a.nonce.equals(b.nonce)).toBe(false);
     expect(a.iv.equals(b.iv)).toBe(false);
     expect(a.ciphertext.equals(b.ciphertext)).toBe(false);
@@ -189,8 +203,8 @@ describe('tampering and misuse all give the same CiphertextError', () => {
   });
 
   it('a parsed object whose fields were changed after parsing', () => {
-    const parsed = parseCiphertext(blob);
-    const forge = (o: Partial<ParsedCiphertext>): ParsedCiphertext => ({ ...parsed, ...o });
+    const parsed = parseV1(blob);
+    const forge = (o: Partial<ParsedSoftwareCiphertext>): ParsedSoftwareCiphertext => ({ ...parsed, ...o });
     expect(openSymmetric(forge({}), material, encryptionContext)).toEqual(plaintext);
     expectRejected(() => openSymmetric(forge({ keyArn: otherArn }), material, encryptionContext));
     expectRejected(() => openSymmetric(forge({ materialId: 'b'.repeat(64) }), material, encryptionContext));
@@ -200,6 +214,8 @@ describe('tampering and misuse all give the same CiphertextError', () => {
     expectRejected(() => openSymmetric(forge({ tag: parsed.tag.subarray(0, 12) }), material, encryptionContext));
     expectRejected(() => openSymmetric(forge({ ciphertext: Buffer.alloc(0) }), material, encryptionContext));
     expectRejected(() => openSymmetric(forge({ version: 2 as unknown as 1 }), material, encryptionContext));
+    const { nonce: _nonce, ...rest } = parsed;
+    expectRejected(() => openSymmetric({ ...rest, version: 2 } as ParsedCiphertext, material, encryptionContext));
   });
 });
 
@@ -211,7 +227,7 @@ describe('parseCiphertext is strict', () => {
       [0, 0x00],
       [3, 0x00],
       [4, 0x00],
-      [4, 0x02],
+      [4, 0x03],
       [4, 0xff],
     ] as const) {
       const t = Buffer.from(blob);
@@ -272,5 +288,164 @@ describe('parseCiphertext is strict', () => {
 describe('documented constants', () => {
   it('the shortest blob is 130 bytes, as docs/ciphertext-format.md says', () => {
     expect(MIN_CIPHERTEXT_LENGTH).toBe(130);
+  });
+});
+
+/**
+ * Version 2 (a key in a custom key store): the HSM is a stand-in here, AES-256-GCM under one key
+ * with the KeyMaterialStore blob layout (0x01 || IV || ciphertext || tag) and UnwrapError for
+ * every blob that does not open, as keystore/pkcs11 HsmMaterialStore behaves.
+ */
+describe('sealHsm / openHsm (version 2)', () => {
+  const hsmKey = randomBytes(32);
+  const aads: Buffer[] = [];
+  const hsm = {
+    async encrypt(p: Buffer, aad: Buffer): Promise<Buffer> {
+      aads.push(aad);
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', hsmKey, iv);
+      c.setAAD(aad);
+      const ct = Buffer.concat([c.update(p), c.final()]);
+      return Buffer.concat([Buffer.of(1), iv, ct, c.getAuthTag()]);
+    },
+    async decrypt(sealed: Buffer, aad: Buffer): Promise<Buffer> {
+      try {
+        if (sealed[0] !== 1) throw new Error('layout');
+        const d = createDecipheriv('aes-256-gcm', hsmKey, sealed.subarray(1, 13), { authTagLength: 16 });
+        d.setAAD(aad);
+        d.setAuthTag(sealed.subarray(sealed.length - 16));
+        return Buffer.concat([d.update(sealed.subarray(13, sealed.length - 16)), d.final()]);
+      } catch {
+        throw new UnwrapError();
+      }
+    },
+  };
+  const sealV2 = (overrides: Partial<Parameters<typeof sealHsm>[0]> = {}): Promise<Buffer> =>
+    sealHsm({ keyArn, materialId, plaintext, encryptionContext, encrypt: (p, a) => hsm.encrypt(p, a), ...overrides });
+  /** openV2(blob) uses the sealing context; openV2(blob, undefined) really passes undefined. */
+  const openV2 = (blob: Buffer, ...ctx: [Record<string, string> | undefined] | []): Promise<Buffer> =>
+    openHsm(parseCiphertext(blob), ctx.length === 0 ? encryptionContext : ctx[0], (sealed, aad) =>
+      hsm.decrypt(sealed, aad),
+    );
+
+  /** Every rejection, parse or open, is the same CiphertextError. */
+  async function expectRejectedV2(blob: Buffer, ...ctx: [Record<string, string> | undefined] | []) {
+    let caught: unknown;
+    try {
+      await openV2(blob, ...ctx);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(CiphertextError);
+    expect((caught as Error).message).toBe(new CiphertextError().message);
+    expect((caught as Error).cause).toBeUndefined();
+  }
+
+  it('round-trips, with and without a context', async () => {
+    expect(await openV2(await sealV2())).toEqual(plaintext);
+    const noCtx = await sealV2({ encryptionContext: undefined });
+    expect(await openV2(noCtx, undefined)).toEqual(plaintext);
+    expect(await openV2(noCtx, {})).toEqual(plaintext);
+    for (const p of [randomBytes(4096), Buffer.of(0)]) expect(await openV2(await sealV2({ plaintext: p }))).toEqual(p);
+  });
+
+  it('produces the documented layout, the AAD being the header and the encoded context', async () => {
+    aads.length = 0;
+    const blob = await sealV2();
+    const arn = Buffer.from(keyArn, 'ascii');
+    let at = 0;
+    const take = (n: number): Buffer => blob.subarray(at, (at += n));
+    expect(take(4).toString('ascii')).toBe('TRNT');
+    expect(take(1)).toEqual(Buffer.of(2));
+    expect(take(2).readUInt16BE(0)).toBe(arn.length);
+    expect(take(arn.length)).toEqual(arn);
+    expect(take(32)).toEqual(Buffer.from(materialId, 'hex'));
+    const header = blob.subarray(0, at);
+    expect(take(1)).toEqual(Buffer.of(1)); // the HSM blob's own version
+    expect(take(12)).toHaveLength(12); // its IV
+    expect(blob.length - at).toBe(plaintext.length + 16);
+    expect(aads).toEqual([Buffer.concat([header, encodeEncryptionContext(encryptionContext)])]);
+
+    const parsed = parseCiphertext(blob) as ParsedHsmCiphertext;
+    expect(parsed).toMatchObject({ version: 2, keyArn, materialId });
+    expect(parsed).not.toHaveProperty('nonce');
+    expect(parsed.tag).toHaveLength(16);
+    expect(Object.isFrozen(parsed)).toBe(true);
+  });
+
+  it('the shortest blob is 99 bytes', async () => {
+    const b = await sealV2({ keyArn: 'arn:a:kms:a:000000000000:key/a', plaintext: Buffer.of(1) });
+    expect(b.length).toBe(MIN_HSM_CIPHERTEXT_LENGTH);
+    expect(MIN_HSM_CIPHERTEXT_LENGTH).toBe(99);
+    expect(await openV2(b)).toEqual(Buffer.of(1));
+    expect(() => parseCiphertext(b.subarray(0, b.length - 1))).toThrow(CiphertextError);
+  });
+
+  it('every changed bit, truncation, extension, and the wrong context are the same error', async () => {
+    const blob = await sealV2();
+    for (let i = 0; i < blob.length; i++) {
+      for (const bit of [0x01, 0x80]) {
+        const t = Buffer.from(blob);
+        t[i]! ^= bit;
+        await expectRejectedV2(t);
+      }
+    }
+    for (let n = 0; n < blob.length; n += 7) await expectRejectedV2(blob.subarray(0, n));
+    await expectRejectedV2(Buffer.concat([blob, Buffer.of(0)]));
+    await expectRejectedV2(blob, { ...encryptionContext, tenant: 'bob' });
+    await expectRejectedV2(blob, {});
+    await expectRejectedV2(blob, undefined);
+  });
+
+  it('another key ARN or material id in the header does not open', async () => {
+    const blob = await sealV2();
+    await expectRejectedV2(withArn(blob, otherArn));
+    const t = Buffer.from(blob);
+    t.write('b'.repeat(64), 7 + keyArn.length, 'hex');
+    await expectRejectedV2(t);
+  });
+
+  it('never mixes versions: v2 is refused by openSymmetric, v1 by openHsm, and a swapped version byte', async () => {
+    const v2 = await sealV2();
+    expectRejected(() => openSymmetric(parseCiphertext(v2), material, encryptionContext));
+    const v1 = seal();
+    await expectRejectedV2(v1);
+    const v1as2 = Buffer.from(v1);
+    v1as2[4] = 2;
+    // It may even parse as version 2 (the nonce's first byte being 0x01): it never opens.
+    await expectRejectedV2(v1as2);
+    expectRejected(() => openSymmetric(parseCiphertext(Buffer.from(v1as2)), material, encryptionContext));
+    const v2as1 = Buffer.from(v2);
+    v2as1[4] = 1;
+    let parsed: ParsedCiphertext | undefined;
+    try {
+      parsed = parseCiphertext(v2as1);
+    } catch (e) {
+      expect(e).toBeInstanceOf(CiphertextError);
+    }
+    if (parsed) expectRejected(() => openSymmetric(parsed, material, encryptionContext));
+  });
+
+  it('refuses an HSM blob version other than 0x01 when parsing', async () => {
+    const blob = await sealV2();
+    for (const v of [0x00, 0x02, 0xff]) {
+      const t = Buffer.from(blob);
+      t[7 + keyArn.length + 32] = v;
+      expectRejected(() => parseCiphertext(t));
+    }
+  });
+
+  it('passes an unavailable HSM through, and refuses a blob of another layout from it', async () => {
+    class HsmDown extends Error {}
+    const down = async (): Promise<Buffer> => {
+      throw new HsmDown('no HSM answers');
+    };
+    await expect(sealV2({ encrypt: down })).rejects.toBeInstanceOf(HsmDown);
+    await expect(openHsm(parseCiphertext(await sealV2()), encryptionContext, down)).rejects.toBeInstanceOf(HsmDown);
+    await expect(sealV2({ encrypt: async () => Buffer.alloc(40) })).rejects.toBeInstanceOf(CryptoInputError);
+    const short = async (p: Buffer, a: Buffer) => (await hsm.encrypt(p, a)).subarray(1);
+    await expect(sealV2({ encrypt: short })).rejects.toBeInstanceOf(CryptoInputError);
+    await expect(sealV2({ plaintext: Buffer.alloc(0) })).rejects.toBeInstanceOf(CryptoInputError);
+    await expect(sealV2({ keyArn: 'alias/foo' })).rejects.toBeInstanceOf(CryptoInputError);
   });
 });

@@ -4,13 +4,20 @@ export { encodeEncryptionContext, type EncryptionContext } from './context.js';
 export {
   CIPHERTEXT_MAGIC,
   CIPHERTEXT_VERSION,
+  HSM_CIPHERTEXT_VERSION,
   MATERIAL_LENGTH,
   MIN_CIPHERTEXT_LENGTH,
+  MIN_HSM_CIPHERTEXT_LENGTH,
   isValidKeyArn,
+  openHsm,
   openSymmetric,
   parseCiphertext,
+  sealHsm,
   sealSymmetric,
   type ParsedCiphertext,
+  type ParsedHsmCiphertext,
+  type ParsedSoftwareCiphertext,
+  type SealHsmInput,
   type SealSymmetricInput,
 } from './ciphertext.js';
 export { aesGcmOpen, aesGcmSeal, wrappingAad, type WrappedRecordType } from './wrapping.js';

@@ -13,7 +13,7 @@ import { encodeFields, utf8 } from './encoding.js';
 import { CryptoInputError, UnwrapError } from './errors.js';
 import { GCM_IV_LENGTH, GCM_TAG_LENGTH, gcmDecrypt, gcmEncrypt } from './gcm.js';
 
-export type WrappedRecordType = 'key-material' | 'access-key-secret';
+export type WrappedRecordType = 'key-material' | 'access-key-secret' | 'key-store-password';
 
 const WRAP_VERSION = 1;
 const WRAP_AAD_LABEL = Buffer.from('Trent wrap v1', 'ascii');

@@ -66,7 +66,8 @@ const TABLE: Record<string, StateRule> = {
   // The key-state table says Disabled fails, but AWS answers GetPublicKey for a disabled key
   // (observed by LocalStack's tests against AWS); a key pending deletion still fails.
   GetPublicKey: { Enabled: 'ok', Disabled: 'ok', Updating: 'ok' },
-  CreateGrant: CRYPTO,
+  // A key of a disconnected custom key store still takes grants (key-state table: Unavailable ✓).
+  CreateGrant: { ...CRYPTO, Unavailable: 'ok' },
   EnableKeyRotation: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
   DisableKeyRotation: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
   RotateKeyOnDemand: { Enabled: 'ok', Disabled: 'disabled' },
@@ -105,6 +106,22 @@ const TABLE: Record<string, StateRule> = {
   UpdatePrimaryRegion: { Enabled: 'ok', Disabled: 'disabled', PendingImport: 'ok' },
 };
 
+/**
+ * Operations that a key in a CloudHSM key store (Origin AWS_CLOUDHSM) cannot take whatever its
+ * state: rotation ("If the KMS key has imported key material or is in a custom key store:
+ * UnsupportedOperationException", key-state table note 7, also for a disabled, unavailable or
+ * pending-deletion key) and import ("If the KMS key cannot or does not have imported key
+ * material: UnsupportedOperationException", note 9). The operation's own origin check answers.
+ */
+const REFUSED_BY_ORIGIN_IN_CUSTOM_KEY_STORE: ReadonlySet<string> = new Set([
+  'EnableKeyRotation',
+  'DisableKeyRotation',
+  'RotateKeyOnDemand',
+  'GetParametersForImport',
+  'ImportKeyMaterial',
+  'DeleteImportedKeyMaterial',
+]);
+
 function stateMessage(key: KeyRecord): string {
   switch (key.keyState) {
     case 'Disabled':
@@ -132,6 +149,7 @@ function stateMessage(key: KeyRecord): string {
 
 /** Throws the error AWS answers when `operation` meets `key` in its current state. */
 export function checkKeyState(operation: string, key: KeyRecord): void {
+  if (key.origin === 'AWS_CLOUDHSM' && REFUSED_BY_ORIGIN_IN_CUSTOM_KEY_STORE.has(operation)) return;
   const rule = TABLE[operation] ?? CRYPTO;
   const outcome = rule[key.keyState] ?? 'invalid';
   if (outcome === 'ok') return;

@@ -65,6 +65,14 @@ export interface KeyRecord {
   transitionDue?: Date | undefined;
   stateAfterTransition?: KeyState | undefined;
   customKeyStoreId?: string | undefined;
+  /**
+   * Presented, never stored (services/kms/custom-key-stores.ts `present`): for a key of a custom
+   * key store, the store's current CloudHsmClusterId, and, while the store is not connected and
+   * the key is not pending deletion, the stored state that keyState ('Unavailable') hides.
+   * Writes through services/kms/update.ts put the stored state back first.
+   */
+  cloudHsmClusterId?: string | undefined;
+  storedKeyState?: KeyState | undefined;
   /** Optimistic concurrency: every update must name the version it read, and bumps it. */
   version: number;
 }
@@ -165,4 +173,31 @@ export interface PrincipalSession {
   transitiveTagKeys?: readonly string[] | undefined;
   /** GetSessionToken credentials: the user's own permissions, no IAM API without MFA. */
   kind: 'AssumeRole' | 'GetSessionToken';
+}
+
+/**
+ * A custom key store of type AWS_CLOUDHSM (CreateCustomKeyStore): a name in its account and
+ * Region, the HSM cluster (`--hsm-cluster`) whose HSMs hold its keys, and the kmsuser password
+ * (the tokens' user PIN), wrapped under the root key. `connectRequested` is what the last
+ * ConnectCustomKeyStore or DisconnectCustomKeyStore asked for; the live ConnectionState
+ * (CONNECTING, CONNECTED, FAILED...) is each process's own (services/kms/custom-key-stores.ts).
+ */
+export interface CustomKeyStoreRecord {
+  /** cks- and 17 lowercase hex digits. */
+  customKeyStoreId: string;
+  accountId: string;
+  region: string;
+  /** Unique in the account and Region. */
+  name: string;
+  customKeyStoreType: 'AWS_CLOUDHSM';
+  /** Unique among all custom key stores of the server (a cluster serves one key store). */
+  cloudHsmClusterId: string;
+  /** The PEM text CreateCustomKeyStore was given, returned as is by DescribeCustomKeyStores. */
+  trustAnchorCertificate: string;
+  /** The kmsuser password, wrapped: wrappingAad('key-store-password', customKeyStoreId). */
+  wrappedPassword: Buffer;
+  creationDate: Date;
+  connectRequested: boolean;
+  /** Optimistic concurrency, as KeyRecord.version. */
+  version: number;
 }

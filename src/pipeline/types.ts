@@ -7,6 +7,7 @@ import type { Clock, Principal, ResourceQuotas } from '../domain/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import type { KeyUsageTracker } from '../services/kms/key-usage.js';
 import type { MaterialService } from '../services/kms/materials.js';
+import type { CustomKeyStores } from '../services/kms/custom-key-stores.js';
 import type { CompiledPolicy } from '../policy/index.js';
 import type { Storage } from '../storage/types.js';
 import type { RateLimits } from '../quotas/index.js';
@@ -86,6 +87,8 @@ export interface Services {
   invoke: ServiceInvoker;
   /** AWS owned keys: Trent's own, for its data at rest (pipeline/owned-keys.ts). */
   ownedKeys: OwnedKeys;
+  /** Custom key stores' connections to their HSM clusters (services/kms/custom-key-stores.ts). */
+  customKeyStores: CustomKeyStores;
   random(n: number): Buffer;
 }
 

@@ -27,9 +27,13 @@ export async function exportSeed(storage: Storage, keyStore: KeyStore, opts: Exp
     for (;;) {
       const page = await storage.listKeys(region, accountId, PAGE, after);
       // AWS managed keys are made by their service on first use, never by a seed file; seed files
-      // do not describe multi-Region keys (a primary and its replicas across regions).
+      // do not describe multi-Region keys (a primary and its replicas across regions), nor keys
+      // of a custom key store (their material never leaves the HSMs).
       keys.push(
-        ...page.keys.filter((k) => k.keyManager === 'CUSTOMER' && !k.multiRegion && EXPORTED_STATES.has(k.keyState)),
+        ...page.keys.filter(
+          (k) =>
+            k.keyManager === 'CUSTOMER' && !k.multiRegion && !k.customKeyStoreId && EXPORTED_STATES.has(k.keyState),
+        ),
       );
       if (!page.more) break;
       after = page.keys.at(-1)?.keyId;

@@ -27,12 +27,14 @@ import {
 } from '../audit/index.js';
 import { DEFAULT_KEYGEN_QUEUE, defaultKeygenThreads, KeyGenerationPool } from '../crypto/index.js';
 import type { Clock, RegionSet, ResourceQuotas } from '../domain/index.js';
-import { MEMORY_KEY_STORE, loadTrustAnchor, openKeyStore, type HsmClusterSpec } from '../keystore/index.js';
+import { MEMORY_KEY_STORE, openKeyStore, type HsmClusterSpec } from '../keystore/index.js';
 import { MeteringRecorder, recordPriceTable, type PriceTable } from '../metering/index.js';
 import { RequestQuotas } from '../quotas/index.js';
 import type { KeyStore } from '../keystore/types.js';
 import {
   KeyUsageTracker,
+  CustomKeyStores,
+  type ConfiguredCluster,
   MaterialService,
   TRACKING_START_SETTING,
   type Logger,
@@ -162,7 +164,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
   };
   try {
     // A cluster whose trust anchor cannot be read fails the start, before anything is opened.
-    for (const cluster of opts.hsmClusters ?? []) await loadTrustAnchor(cluster.trustAnchorPath);
+    const clusters = await CustomKeyStores.loadClusters(opts.hsmClusters ?? []);
     const keyStore = await openKeyStore(opts.ephemeral ? MEMORY_KEY_STORE : opts.rootKey, dataDir, {
       pin: opts.rootKeyPin,
     });
@@ -173,7 +175,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     );
     opened.push(() => storage.close());
     await checkRootKey(storage, keyStore);
-    return await wire(opts, keyStore, storage, opened);
+    return await wire(opts, keyStore, storage, clusters, opened);
   } catch (err) {
     await closeOpened();
     throw err;
@@ -184,6 +186,7 @@ async function wire(
   opts: CoreOptions,
   keyStore: KeyStore,
   storage: Storage,
+  clusters: ReadonlyMap<string, ConfiguredCluster>,
   opened: (() => Promise<void>)[],
 ): Promise<Core> {
   const { dataDir, accountId, logger, clock } = opts;
@@ -207,6 +210,8 @@ async function wire(
   const identity = createIdentityResolver(storage);
   const metering = opts.benchDisable?.metering ? undefined : new MeteringRecorder();
   const ownedKeys = new OwnedKeyRing(storage, keyStore);
+  const customKeyStores = new CustomKeyStores({ clusters, keyStore, logger });
+  opened.push(() => customKeyStores.closeAll());
   const services: Services = {
     clock,
     // Service events change state (a rotation, a deletion): durable like any state change.
@@ -227,6 +232,7 @@ async function wire(
     // KMS on a caller's behalf (Parameter Store): through the same KMS service and audit trail.
     invoke: createServiceInvoker({ kms: KMS_SERVICE, audit, services: () => services }),
     ownedKeys,
+    customKeyStores,
     random: (n) => randomBytes(n),
   };
 
@@ -236,6 +242,8 @@ async function wire(
   await storage.insertSetting(TRACKING_START_SETTING, trackingStart);
   const createdCredentials = await bootstrapAccount(opts, storage, keyStore);
   if (opts.seed) await applySeedLogged(services, opts.seed);
+  // Custom key stores connected before the restart connect again (in the background).
+  await customKeyStores.resume(storage);
   // Log files and digests (not when ephemeral: nothing is written). The signing key is wrapped
   // by the key store like key material; an interrupted delivery is finished here.
   // /metrics is served while the core opens: the lag reads 0 until the delivery exists.
@@ -343,6 +351,7 @@ async function wire(
       // Usage noted before the reset must not land on a key re-created (seeded) with the same ARN.
       await flushUsage();
       await storage.resetAll();
+      await customKeyStores.closeAll();
       services.materials.clear();
       ownedKeys.clear();
       forgetGrants(storage);
@@ -362,6 +371,7 @@ async function wire(
         ?.close()
         .catch((err: unknown) => logger.error({ err }, 'delivering audit log files at shutdown failed'));
       services.materials.clear();
+      await customKeyStores.closeAll();
       await storage.close();
       await keyStore.close();
     },

@@ -13,6 +13,7 @@ import {
   type Services,
 } from '../services/kms/index.js';
 import { expireParameters } from '../services/ssm/index.js';
+import type { KeyRecord } from '../domain/index.js';
 import { sweepExpiredSessions } from './credentials.js';
 
 const BATCH = 100;
@@ -39,11 +40,14 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     for (const key of due) {
       // Its charged hours outlive it: the bill of its months still counts them.
       const keyHours = keyHoursAtDeletion(key, await storage.listKeyMaterials(key.arn), now);
+      // A key of a custom key store: its materials live in the HSMs (the rows hold nothing).
+      const hsmMaterials = key.customKeyStoreId ? await materialIdsOf(services, key) : [];
       if ((await storage.deleteKey(key, keyHours)) === 'ok') {
         services.materials.forget(key.arn);
         deleted.push(key.arn);
         progressed = true;
         services.logger.info({ keyArn: key.arn }, 'deleted key after its waiting period');
+        if (key.customKeyStoreId) await destroyInCluster(services, key, key.customKeyStoreId, hsmMaterials);
         // The deletion is done; an audit failure cannot undo it, so it is logged loudly instead.
         await services.events.record({ eventName: 'DeleteKey', keyArn: key.arn, time: now }).catch((err: unknown) => {
           services.logger.error({ keyArn: key.arn, err }, 'audit of a key deletion failed');
@@ -138,6 +142,48 @@ export async function runScheduledWork(services: Services): Promise<ScheduledWor
     if (due.length < BATCH || !progressed) break;
   }
   return { deleted, rotated, expired, expiredParameters: parameters.deleted };
+}
+
+/** Every material id of a key (its rows, whatever they hold, and its current material). */
+async function materialIdsOf(services: Services, key: KeyRecord): Promise<string[]> {
+  const rows = await services.storage.listImportedKeyMaterials(key.arn);
+  return [...new Set([key.currentMaterialId, ...rows.map((m) => m.materialId)])].filter((id) => id !== '');
+}
+
+/**
+ * After the key is deleted, "AWS KMS makes a best effort to delete the key material from the
+ * associated AWS CloudHSM cluster. If AWS KMS cannot delete the key material, such as when the key
+ * store is disconnected from AWS KMS, you might need to manually delete the orphaned key material
+ * from the cluster" (Developer Guide, "Scheduling deletion of KMS keys from a custom key store").
+ * The objects are destroyed in every HSM that answers; what cannot be is logged with what names it
+ * in the HSMs (label = key ARN, CKA_ID = material id).
+ */
+async function destroyInCluster(
+  services: Services,
+  key: KeyRecord,
+  customKeyStoreId: string,
+  materialIds: readonly string[],
+): Promise<void> {
+  for (const materialId of materialIds) {
+    try {
+      await services.customKeyStores.materials(customKeyStoreId).destroy({ keyArn: key.arn, materialId }, {});
+    } catch (err) {
+      services.customKeyStores.noteFailure(customKeyStoreId, err);
+      const store = await services.storage
+        .getCustomKeyStore(key.region, key.accountId, customKeyStoreId)
+        .catch(() => undefined);
+      services.logger.warn(
+        {
+          keyArn: key.arn,
+          customKeyStoreId,
+          cloudHsmClusterId: store?.cloudHsmClusterId,
+          materialId,
+          reason: err instanceof Error ? err.message : String(err),
+        },
+        'deleted key: its key material is left in the HSMs of its custom key store (delete the orphaned key objects labelled with the key ARN)',
+      );
+    }
+  }
 }
 
 /**

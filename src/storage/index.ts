@@ -6,6 +6,7 @@
 import { SqliteStorage } from './sqlite/index.js';
 import type { Storage } from './types.js';
 
+export type { CustomKeyStoreStorage } from './custom-key-store-types.js';
 export type { ImportedKeyMaterial, ImportParametersRecord } from './import-types.js';
 export type { MultiRegionStorage, RelatedKeyWrite } from './multi-region-types.js';
 export type { KeyHoursRow, LimitReached, Page, SeedWrite, Storage, UsageRow, WriteResult } from './types.js';

@@ -81,9 +81,17 @@ import type { ImportStorage } from './import-types.js';
 import type { MultiRegionStorage } from './multi-region-types.js';
 // @parameter-storage-import
 import type { ParameterStorage } from './parameter-types.js';
+import type { CustomKeyStoreStorage } from './custom-key-store-types.js';
 
 export interface Storage /* @storage-extends */
-  extends IdentityStorage, SessionStorage, GrantStorage, ImportStorage, ParameterStorage, MultiRegionStorage {
+  extends
+    IdentityStorage,
+    SessionStorage,
+    GrantStorage,
+    ImportStorage,
+    ParameterStorage,
+    MultiRegionStorage,
+    CustomKeyStoreStorage {
   /** Runs pending numbered migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

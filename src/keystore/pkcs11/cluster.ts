@@ -167,6 +167,25 @@ export class HsmCluster {
     }
   }
 
+  /**
+   * `n` random bytes from one HSM's generator (C_GenerateRandom), the next HSM in turn; one that
+   * fails is passed over. GenerateRandom with a CustomKeyStoreId.
+   */
+  async random(n: number): Promise<Buffer> {
+    const live = this.live();
+    const start = this.next++ % Math.max(1, live.length);
+    for (let i = 0; i < live.length; i++) {
+      const token = live[(start + i) % live.length]!;
+      try {
+        return await token.run((lib, s) => Buffer.from(lib.C_GenerateRandom(s, Buffer.alloc(n))));
+      } catch (err) {
+        if (err instanceof HsmError && err.failure === 'token-removed') continue;
+        throw err;
+      }
+    }
+    throw this.error ?? new HsmError('too-few-hsms', `no HSM of cluster ${this.clusterId} answers`);
+  }
+
   /** Whether some HSM that answers holds `name` (after a restart, found by label and id). */
   async hasKey(name: HsmKeyName): Promise<boolean> {
     for (const token of this.live()) {

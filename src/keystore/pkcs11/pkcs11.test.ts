@@ -30,7 +30,7 @@ const MATERIAL = 'c'.repeat(64);
 const CKS_RW_USER_FUNCTIONS = 3;
 
 function clusterSpec(hsm: SoftHsm, labels: string[]): HsmClusterSpec {
-  const parsed = parseClusterSpec(`cluster-1a23b4cdefg=${SOFTHSM_MODULE}:${labels.join(',')}:${hsm.trustAnchor}`);
+  const parsed = parseClusterSpec(`cluster-2a23b4cdefg=${SOFTHSM_MODULE}:${labels.join(',')}:${hsm.trustAnchor}`);
   if (!parsed.ok) throw new Error(parsed.problem);
   return parsed.value;
 }

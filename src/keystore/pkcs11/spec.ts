@@ -5,13 +5,15 @@
  *   root key:    pkcs11:<module-path>:<token-label>
  *   HSM cluster: <cluster-id>=<module-path>:<token-label>[,<token-label>...]:<trust-anchor-pem-path>
  *
- * A cluster id has AWS's form, `cluster-` and 11 to 16 letters and digits (CloudHsmClusterId).
+ * A cluster id has AWS's form, `cluster-` and 11 to 16 letters and the digits 2 to 7
+ * (CloudHsmClusterIdType).
  * Paths and labels may not contain `:`; labels may not contain `,`; a label is at most 32 bytes
  * (CK_TOKEN_INFO.label).
  */
 
 export const PKCS11_PREFIX = 'pkcs11:';
-export const CLUSTER_ID_PATTERN = /^cluster-[A-Za-z0-9]{11,16}$/;
+/** CloudHsmClusterIdType's pattern in the KMS model: base32 letters and digits (no 0, 1, 8, 9). */
+export const CLUSTER_ID_PATTERN = /^cluster-[2-7a-zA-Z]{11,16}$/;
 const LABEL_BYTES = 32;
 
 export interface Pkcs11RootKeySpec {
@@ -57,7 +59,7 @@ export function parseClusterSpec(text: string): SpecResult<HsmClusterSpec> {
   if (!CLUSTER_ID_PATTERN.test(clusterId)) {
     return {
       ok: false,
-      problem: `cluster id ${clusterId} must be cluster- followed by 11 to 16 letters and digits (e.g. cluster-1a23b4cdefg)`,
+      problem: `cluster id ${clusterId} must be cluster- followed by 11 to 16 letters and digits 2 to 7 (e.g. cluster-2a23b4cdefg)`,
     };
   }
   const parts = text.slice(eq + 1).split(':');

@@ -22,6 +22,14 @@ export async function newDataKeyPair(
   // Only a symmetric encryption key wraps the private key (AWS: "You cannot use an asymmetric KMS
   // key"); checked before generating, which takes seconds for RSA_4096.
   const wrap = encryptionAlgorithm(key, undefined);
+  // "GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext ... are not supported in custom
+  // key stores" (KMS keys in a CloudHSM key store); worded as the other origin refusals.
+  if (key.customKeyStoreId !== undefined) {
+    throw new KmsError(
+      'UnsupportedOperationException',
+      `${key.arn} origin is ${key.origin} which is not valid for this operation.`,
+    );
+  }
   const row = DATA_KEY_PAIR_SPECS[keyPairSpec];
   if (!row) throw new KmsError('ValidationException', `KeyPairSpec ${keyPairSpec} is not valid.`);
   // "The SM2 key spec is only available in China Regions" (GenerateDataKeyPair API reference);

@@ -1,5 +1,12 @@
 export { execute } from './pipeline.js';
 export { MaterialService } from './materials.js';
+export {
+  CustomKeyStores,
+  KeyStoreUnavailableError,
+  type ConfiguredCluster,
+  type ConnectionState,
+  type ConnectionStatus,
+} from './custom-key-stores.js';
 export { KeyUsageTracker } from './key-usage.js';
 export { TRACKING_START_SETTING } from './operations/get-key-last-usage.js';
 export { NOT_YET, REGISTRY } from './registry.js';

@@ -1,11 +1,12 @@
 /**
  * Key material access: generates material, wraps it through the key store for storage, and keeps
  * a bounded cache of unwrapped material (materials are immutable, so the cache never goes stale;
- * entries of a deleted key are dropped by `forget`).
+ * entries of a deleted key are dropped by `forget`). The material of a key in a custom key store
+ * is created in its HSMs instead (`createInHsm`) and never passes through here again.
  */
 import { generateKeyMaterial, newMaterialId, wrappingAad, type KeyPairGenerator } from '../../crypto/index.js';
 import type { KeyMaterialRecord, RotationType } from '../../domain/index.js';
-import type { KeyStore } from '../../keystore/types.js';
+import type { KeyMaterialStore, KeyStore } from '../../keystore/types.js';
 import type { Storage } from '../../storage/types.js';
 import { throttledWhenBusy } from './key-generation.js';
 
@@ -39,6 +40,19 @@ export class MaterialService {
       // The cache holds its own copy; this one is not needed any more.
       plaintext.fill(0);
     }
+  }
+
+  /**
+   * New material for `keyArn`, a key of a custom key store, generated in every HSM of the store's
+   * cluster (`store`, HsmMaterialStore). The record to store beside the key holds no material:
+   * `wrapped` is empty, which storage never returns as material (getKeyMaterial and
+   * listKeyMaterials skip empty blobs), so it is never unwrapped through the root key.
+   * HsmError when the cluster cannot create it.
+   */
+  async createInHsm(store: KeyMaterialStore, keyArn: string, createdAt: Date): Promise<KeyMaterialRecord> {
+    const materialId = newMaterialId();
+    await store.create({ keyArn, materialId });
+    return { keyArn, materialId, wrapped: Buffer.alloc(0), createdAt };
   }
 
   /**

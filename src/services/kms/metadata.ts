@@ -30,6 +30,9 @@ export function keyMetadata(key: KeyRecord, related: readonly KeyRecord[] = [key
   if (key.keyState === 'PendingReplicaDeletion') meta.PendingDeletionWindowInDays = key.pendingDeletionWindowInDays;
   if (key.multiRegion) meta.MultiRegionConfiguration = multiRegionConfiguration(key, related);
   if (key.customKeyStoreId) meta.CustomKeyStoreId = key.customKeyStoreId;
+  // The store's cluster, as presented (CustomKeyStores.present): "present only when the KMS key is
+  // created in an CloudHSM key store".
+  if (key.cloudHsmClusterId) meta.CloudHsmClusterId = key.cloudHsmClusterId;
   // A key of Origin EXTERNAL has no material id before its first import.
   if (key.keySpec === 'SYMMETRIC_DEFAULT' && key.origin !== 'EXTERNAL_KEY_STORE' && key.currentMaterialId !== '') {
     meta.CurrentKeyMaterialId = key.currentMaterialId;

@@ -3,9 +3,14 @@
  * a compile error. Operations not built yet answer UnsupportedOperationException.
  */
 import { CancelKeyDeletion } from './operations/cancel-key-deletion.js';
+import { ConnectCustomKeyStore } from './operations/connect-custom-key-store.js';
 import { CreateAlias } from './operations/create-alias.js';
+import { CreateCustomKeyStore } from './operations/create-custom-key-store.js';
 import { CreateKey } from './operations/create-key.js';
 import { CreateGrant } from './operations/create-grant.js';
+import { DisconnectCustomKeyStore } from './operations/disconnect-custom-key-store.js';
+import { DescribeCustomKeyStores } from './operations/describe-custom-key-stores.js';
+import { DeleteCustomKeyStore } from './operations/delete-custom-key-store.js';
 import { ListGrants } from './operations/list-grants.js';
 import { ListRetirableGrants } from './operations/list-retirable-grants.js';
 import { RetireGrant } from './operations/retire-grant.js';
@@ -48,6 +53,7 @@ import { Sign } from './operations/sign.js';
 import { TagResource } from './operations/tag-resource.js';
 import { UntagResource } from './operations/untag-resource.js';
 import { UpdateAlias } from './operations/update-alias.js';
+import { UpdateCustomKeyStore } from './operations/update-custom-key-store.js';
 import { UpdateKeyDescription } from './operations/update-key-description.js';
 import { UpdatePrimaryRegion } from './operations/update-primary-region.js';
 import { Verify } from './operations/verify.js';
@@ -59,22 +65,22 @@ export const NOT_YET = 'unsupported' as const;
 
 export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } = {
   CancelKeyDeletion,
-  ConnectCustomKeyStore: NOT_YET,
+  ConnectCustomKeyStore,
   CreateAlias,
-  CreateCustomKeyStore: NOT_YET,
+  CreateCustomKeyStore,
   CreateGrant,
   CreateKey,
   Decapsulate,
   Decrypt,
   DeleteAlias,
-  DeleteCustomKeyStore: NOT_YET,
+  DeleteCustomKeyStore,
   DeleteImportedKeyMaterial,
   DeriveSharedSecret,
-  DescribeCustomKeyStores: NOT_YET,
+  DescribeCustomKeyStores,
   DescribeKey,
   DisableKey,
   DisableKeyRotation,
-  DisconnectCustomKeyStore: NOT_YET,
+  DisconnectCustomKeyStore,
   EnableKey,
   EnableKeyRotation,
   Encapsulate,
@@ -109,7 +115,7 @@ export const REGISTRY: { [O in OperationName]: Operation<O> | typeof NOT_YET } =
   TagResource,
   UntagResource,
   UpdateAlias,
-  UpdateCustomKeyStore: NOT_YET,
+  UpdateCustomKeyStore,
   UpdateKeyDescription,
   UpdatePrimaryRegion,
   Verify,

@@ -3,12 +3,23 @@ import { aliasArn, keyArn, KmsError, parseKeyIdentifier, type KeyRecord } from '
 import { ensureManagedKey, managedKeyServiceOf } from './managed-keys.js';
 import type { Caller, KeyRule, Services } from './types.js';
 
+/**
+ * The key `identifier` names, as operations see it: a key of a custom key store is presented by
+ * the runtime (CustomKeyStores.present: its CloudHsmClusterId, and KeyState Unavailable while the
+ * store is not connected), so the key-state table and DescribeKey see what AWS shows. Other keys
+ * cost nothing more.
+ */
 export async function resolveKey(
   identifier: string,
   rule: KeyRule,
   caller: Caller,
   services: Services,
 ): Promise<KeyRecord> {
+  const key = await storedKey(identifier, rule, caller, services);
+  return services.customKeyStores.present(key, services.storage);
+}
+
+async function storedKey(identifier: string, rule: KeyRule, caller: Caller, services: Services): Promise<KeyRecord> {
   const parsed = parseKeyIdentifier(identifier);
   if (!parsed) throw new KmsError('NotFoundException', `Invalid keyId '${identifier}'`);
   const { storage } = services;

@@ -34,7 +34,21 @@ const built = (operation: string): Operation<OperationName> | undefined => {
  * The model as the audit reads it: grant tokens are bearer credentials, so CloudTrail's view of a
  * request or response leaves them out like any secret.
  */
-const AUDIT_SCHEMA: AuditSchema = { ...SCHEMA, GrantTokenType: { ...SCHEMA.GrantTokenType, sensitive: true } };
+const AUDIT_SCHEMA: AuditSchema = {
+  ...SCHEMA,
+  GrantTokenType: { ...SCHEMA.GrantTokenType, sensitive: true },
+  // ct-create-keystore, ct-update-keystore: the cluster id is `clusterId` (auditDefaults copy it),
+  // and neither the trust anchor certificate nor the password is recorded.
+  CreateCustomKeyStoreRequest: auditedKeyStoreRequest('CreateCustomKeyStoreRequest'),
+  UpdateCustomKeyStoreRequest: auditedKeyStoreRequest('UpdateCustomKeyStoreRequest'),
+};
+
+function auditedKeyStoreRequest(
+  shape: 'CreateCustomKeyStoreRequest' | 'UpdateCustomKeyStoreRequest',
+): AuditSchema[string] {
+  const { CloudHsmClusterId, TrustAnchorCertificate: _omitted, ...members } = SCHEMA[shape]!.members!;
+  return { ...SCHEMA[shape]!, members: { ...members, ...(CloudHsmClusterId ? { ClusterId: CloudHsmClusterId } : {}) } };
+}
 
 const FACTS: ReadonlyMap<string, OperationFacts> = new Map(
   (Object.keys(OPERATIONS) as OperationName[]).map((name) => {

@@ -1,15 +1,21 @@
 /**
  * Symmetric encryption under a KMS key, shared by Encrypt, Decrypt, ReEncrypt and the data-key
  * operations. Every failure to decrypt is the same InvalidCiphertextException (DESIGN: no oracle).
+ * A key of a custom key store encrypts and decrypts inside its HSMs (ciphertext version 2); an
+ * HSM that fails meanwhile makes the key unavailable, never a software fallback.
  */
 import {
   CiphertextError,
+  openHsm,
   openSymmetric,
   parseCiphertext,
+  sealHsm,
   sealSymmetric,
   type ParsedCiphertext,
 } from '../../crypto/index.js';
 import { INVALID_CIPHERTEXT_MESSAGE, KmsError, type KeyRecord } from '../../domain/index.js';
+import { HsmError, type KeyMaterialStore } from '../../keystore/index.js';
+import { KeyStoreUnavailableError } from './custom-key-stores.js';
 import { isRelatedArn } from './multi-region.js';
 import { resolveKey } from './resolve.js';
 import type { Caller, Services } from './types.js';
@@ -38,6 +44,18 @@ export async function encryptUnderKey(
   encryptionContext: Record<string, string> | undefined,
 ): Promise<Buffer> {
   requireSymmetric(key);
+  const bytes = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
+  if (key.customKeyStoreId !== undefined) {
+    const name = { keyArn: key.arn, materialId: key.currentMaterialId };
+    return inKeyStore(services, key, key.customKeyStoreId, (store) =>
+      sealHsm({
+        ...name,
+        plaintext: bytes,
+        encryptionContext: encryptionContext ?? {},
+        encrypt: (p, aad) => store.encrypt(name, {}, p, aad),
+      }),
+    );
+  }
   // Strings with lone surrogates never get here: protocol/decode.ts refuses them.
   const material = await services.materials.plaintext(key.arn, key.currentMaterialId);
   if (!material) throw new Error(`current material of ${key.arn} is missing`);
@@ -45,9 +63,47 @@ export async function encryptUnderKey(
     keyArn: key.arn,
     materialId: key.currentMaterialId,
     material,
-    plaintext: Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength),
+    plaintext: bytes,
     encryptionContext: encryptionContext ?? {},
   });
+}
+
+/**
+ * "<key ARN> is unavailable.": the key-state table's answer for a key whose custom key store is
+ * not connected (key-state.html, note 11), also when it stops being usable during the request.
+ */
+const unavailable = (key: KeyRecord): KmsError =>
+  new KmsError('KMSInvalidStateException', `${key.arn} is unavailable.`);
+
+/**
+ * Runs `op` with the key material store of the key's custom key store. A store that is not
+ * connected, or an HSM error during the operation (the store is told, and fails when its cluster
+ * has), answers that the key is unavailable.
+ */
+async function inKeyStore<T>(
+  services: Services,
+  key: KeyRecord,
+  customKeyStoreId: string,
+  op: (store: KeyMaterialStore) => Promise<T>,
+): Promise<T> {
+  let store: KeyMaterialStore;
+  try {
+    store = services.customKeyStores.materials(customKeyStoreId);
+  } catch (e) {
+    if (e instanceof KeyStoreUnavailableError) throw unavailable(key);
+    throw e;
+  }
+  try {
+    return await op(store);
+  } catch (e) {
+    if (!(e instanceof HsmError)) throw e;
+    services.customKeyStores.noteFailure(customKeyStoreId, e);
+    services.logger.warn(
+      { keyArn: key.arn, customKeyStoreId, hsmErrorCode: e.code, reason: e.message },
+      'HSM operation of a custom key store key failed',
+    );
+    throw unavailable(key);
+  }
 }
 
 /** Parses a ciphertext blob's header; any malformation is InvalidCiphertextException. */
@@ -77,6 +133,23 @@ export async function decryptUnderKey(
   encryptionContext: Record<string, string> | undefined,
 ): Promise<Buffer> {
   requireSymmetric(key);
+  if (key.customKeyStoreId !== undefined) {
+    // Version 2 only, made by this very key: a key of a custom key store is never multi-Region and
+    // never rotates, so its one material is its current one. Anything else names no HSM key and
+    // is refused before the HSM is asked.
+    if (parsed.version !== 2 || parsed.keyArn !== key.arn || parsed.materialId !== key.currentMaterialId) {
+      throw invalidCiphertext();
+    }
+    const name = { keyArn: key.arn, materialId: parsed.materialId };
+    try {
+      return await inKeyStore(services, key, key.customKeyStoreId, (store) =>
+        openHsm(parsed, encryptionContext ?? {}, (sealed, aad) => store.decrypt(name, {}, sealed, aad)),
+      );
+    } catch (e) {
+      if (e instanceof CiphertextError) throw invalidCiphertext();
+      throw e;
+    }
+  }
   // A related multi-Region key decrypts what its peers encrypted: the header keeps the ARN it was
   // made with, which derivation and AAD authenticate, and the material id, copied to every peer.
   if (!isRelatedArn(parsed.keyArn, key)) throw invalidCiphertext();

@@ -15,8 +15,22 @@ export interface CasAttempt<T> {
 }
 
 /**
- * Runs `attempt` on `key`, then on each fresher copy while its write conflicts; `recheck` vets
- * every fresher copy (a key disabled meanwhile answers the operation's error).
+ * The record as stored, from a key as operations see it (resolve.ts): a key of a custom key store
+ * presented Unavailable gets its stored state back, and the presented-only fields go. Enabling or
+ * disabling an unavailable key changes the stored state, which shows once the store is connected
+ * again ("The operation succeeds, but the key state ... does not change until it becomes
+ * available", key-state.html).
+ */
+export function storedRecord(key: KeyRecord): KeyRecord {
+  if (key.storedKeyState === undefined && key.cloudHsmClusterId === undefined) return key;
+  const { storedKeyState, cloudHsmClusterId: _cluster, ...stored } = key;
+  return storedKeyState === undefined ? stored : { ...stored, keyState: storedKeyState };
+}
+
+/**
+ * Runs `attempt` on `key` (as stored: storedRecord), then on each fresher copy while its write
+ * conflicts; `recheck` vets every fresher copy (a key disabled meanwhile answers the operation's
+ * error).
  */
 export async function retryOnConflict<T>(
   storage: Storage,
@@ -24,7 +38,7 @@ export async function retryOnConflict<T>(
   attempt: (current: KeyRecord) => Promise<CasAttempt<T>>,
   recheck: (fresh: KeyRecord) => void,
 ): Promise<T> {
-  let current = key;
+  let current = storedRecord(key);
   for (let n = 0; n < MAX_ATTEMPTS; n++) {
     const { result, value } = await attempt(current);
     if (result === 'ok') return value;

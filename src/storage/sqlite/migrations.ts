@@ -394,4 +394,28 @@ ALTER TABLE keys ADD COLUMN state_after_transition TEXT;
 CREATE INDEX keys_related ON keys (account_id, key_id, region) WHERE multi_region = 1;
 CREATE INDEX keys_due_for_transition ON keys (transition_due, arn) WHERE transition_due IS NOT NULL;
 `,
+  // @custom-key-store-migration (14: custom key stores). One row per AWS_CLOUDHSM key store: its
+  // name is unique in its account and Region, its cluster over the whole server; the kmsuser
+  // password is wrapped under the root key; connect_requested is what the last Connect or
+  // Disconnect asked for (the live connection state is the process's own). Keys name their store
+  // by keys.custom_key_store_id (migration 1); a store with keys cannot be deleted.
+  `
+CREATE TABLE custom_key_stores (
+  custom_key_store_id      TEXT    PRIMARY KEY,
+  account_id               TEXT    NOT NULL,
+  region                   TEXT    NOT NULL,
+  name                     TEXT    NOT NULL,
+  custom_key_store_type    TEXT    NOT NULL CHECK (custom_key_store_type IN ('AWS_CLOUDHSM')),
+  cloud_hsm_cluster_id     TEXT    NOT NULL UNIQUE,
+  trust_anchor_certificate TEXT    NOT NULL,
+  wrapped_password         BLOB    NOT NULL,
+  creation_date            INTEGER NOT NULL,
+  connect_requested        INTEGER NOT NULL CHECK (connect_requested IN (0, 1)),
+  version                  INTEGER NOT NULL,
+  UNIQUE (account_id, region, name)
+);
+
+CREATE INDEX custom_key_stores_of_scope ON custom_key_stores (account_id, region, custom_key_store_id);
+CREATE INDEX keys_in_custom_key_store ON keys (custom_key_store_id) WHERE custom_key_store_id IS NOT NULL;
+`,
 ];

@@ -49,6 +49,8 @@ import type { RelatedKeyWrite } from '../multi-region-types.js';
 import { SqliteImports } from './imports.js';
 import type { ParameterRecord, ParameterTier } from '../parameter-types.js';
 import { SqliteParameters } from './parameters.js';
+import type { CustomKeyStoreRecord } from '../../domain/types.js';
+import { SqliteCustomKeyStores } from './custom-key-stores.js';
 
 /** How long a write waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -481,7 +483,7 @@ export class SqliteStorage implements Storage {
     // Children first, so that the order does not depend on the foreign_keys pragma.
     this.write(() =>
       this.db.exec(
-        'DELETE FROM key_last_usage; DELETE FROM import_parameters; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys; DELETE FROM parameter_versions; DELETE FROM parameters;',
+        'DELETE FROM key_last_usage; DELETE FROM import_parameters; DELETE FROM aliases; DELETE FROM key_materials; DELETE FROM keys; DELETE FROM parameter_versions; DELETE FROM parameters; DELETE FROM custom_key_stores;',
       ),
     );
     this.erasurePending = true;
@@ -955,6 +957,77 @@ export class SqliteStorage implements Storage {
   async countParameters(accountId: string, region: string, tier?: ParameterTier): Promise<number> {
     const parameters = this.parameters;
     return this.read(() => parameters.count(accountId, region, tier));
+  }
+
+  // @custom-key-store-methods (custom key stores: src/storage/sqlite/custom-key-stores.ts)
+  private customKeyStoreStatements: SqliteCustomKeyStores | undefined;
+
+  /** Prepared on first use, after migrate() (which `statements` being set proves). */
+  private get customKeyStores(): SqliteCustomKeyStores {
+    if (this.statements === undefined) throw new Error('storage: call migrate() before using SqliteStorage');
+    return (this.customKeyStoreStatements ??= new SqliteCustomKeyStores(this.db));
+  }
+
+  async createCustomKeyStore(
+    record: CustomKeyStoreRecord,
+    maxPerRegion?: number,
+  ): Promise<'ok' | 'name-in-use' | 'cluster-in-use' | LimitReached> {
+    const stores = this.customKeyStores;
+    return this.write(() => stores.create(record, maxPerRegion));
+  }
+
+  async getCustomKeyStore(
+    region: string,
+    accountId: string,
+    customKeyStoreId: string,
+  ): Promise<CustomKeyStoreRecord | undefined> {
+    const stores = this.customKeyStores;
+    return this.read(() => stores.find(region, accountId, customKeyStoreId));
+  }
+
+  async getCustomKeyStoreByName(
+    region: string,
+    accountId: string,
+    name: string,
+  ): Promise<CustomKeyStoreRecord | undefined> {
+    const stores = this.customKeyStores;
+    return this.read(() => stores.findByName(region, accountId, name));
+  }
+
+  async listCustomKeyStores(
+    region: string,
+    accountId: string,
+    limit: number,
+    after?: string,
+  ): Promise<CustomKeyStoreRecord[]> {
+    checkLimit(limit);
+    const stores = this.customKeyStores;
+    return this.read(() => stores.list(region, accountId, limit, after));
+  }
+
+  async customKeyStoresToConnect(): Promise<CustomKeyStoreRecord[]> {
+    const stores = this.customKeyStores;
+    return this.read(() => stores.connectRequested());
+  }
+
+  async updateCustomKeyStore(record: CustomKeyStoreRecord): Promise<WriteResult | 'name-in-use' | 'cluster-in-use'> {
+    const stores = this.customKeyStores;
+    const result = this.write(() => stores.put(record));
+    // A replaced wrapped password stays in the WAL until eraseDeleted().
+    if (result === 'ok') this.erasurePending = true;
+    return result;
+  }
+
+  async deleteCustomKeyStore(record: CustomKeyStoreRecord): Promise<WriteResult | 'has-keys'> {
+    const stores = this.customKeyStores;
+    const result = this.write(() => stores.delete(record));
+    if (result === 'ok') this.erasurePending = true;
+    return result;
+  }
+
+  async countKeysInCustomKeyStore(customKeyStoreId: string): Promise<number> {
+    const stores = this.customKeyStores;
+    return this.read(() => stores.countKeys(customKeyStoreId));
   }
 
   // Internals

@@ -12,7 +12,8 @@ import { describeUsageStorageConformance } from '../conformance-usage.js';
 import { describeImportStorageConformance } from '../conformance-imports.js';
 import { describeMultiRegionStorageConformance } from '../conformance-multi-region.js';
 import { describeParameterStorageConformance } from '../conformance-parameters.js';
-import { openStorage, withKeyCache } from '../index.js';
+import { describeCustomKeyStoreStorageConformance } from '../conformance-custom-key-stores.js';
+import { openStorage, withKeyCache, type Storage } from '../index.js';
 import { migrations } from './migrations.js';
 import { SqliteStorage } from './sqlite-storage.js';
 
@@ -58,6 +59,24 @@ describeImportStorageConformance('sqlite :memory: behind the key cache', async (
 );
 describeMultiRegionStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
 describeMultiRegionStorageConformance('sqlite :memory: behind the key cache', async () =>
+  withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
+);
+
+/** A fresh file database per test, and a reopen of the last one opened. */
+function fileDatabase(): { open: () => Promise<Storage>; reopen: (storage: Storage) => Promise<Storage> } {
+  let path = '';
+  return {
+    open: () => openStorage({ sqlitePath: (path = freshFile()) }),
+    reopen: async (storage) => {
+      await storage.close();
+      return openStorage({ sqlitePath: path });
+    },
+  };
+}
+const customKeyStoreFile = fileDatabase();
+describeCustomKeyStoreStorageConformance('sqlite :memory:', () => openStorage({ sqlitePath: ':memory:' }));
+describeCustomKeyStoreStorageConformance('sqlite file', customKeyStoreFile.open, customKeyStoreFile.reopen);
+describeCustomKeyStoreStorageConformance('sqlite :memory: behind the key cache', async () =>
   withKeyCache(await openStorage({ sqlitePath: ':memory:' })),
 );
 

@@ -10,6 +10,8 @@ import {
   type KeyRecord,
 } from '../../../domain/index.js';
 import { defaultKeyPolicy } from '../../../policy/index.js';
+import { getCustomKeyStore } from '../custom-key-store-rules.js';
+import { checkCustomKeyStoreKey, createInStore, destroyInStore, requireConnected } from '../hsm-keys.js';
 import { checkKeyPolicy } from '../key-policy.js';
 import { newMultiRegionKeyId } from '../multi-region.js';
 import { keyMetadata } from '../metadata.js';
@@ -62,8 +64,12 @@ export const CreateKey = defineOperation({
       throw new KmsError('UnsupportedOperationException', `KeySpec ${keySpec} is not supported by this server yet.`);
     }
     const origin = input.Origin ?? 'AWS_KMS';
-    if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') {
+    if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL' && origin !== 'AWS_CLOUDHSM') {
       throw new KmsError('UnsupportedOperationException', `Origin ${origin} is not supported by this server yet.`);
+    }
+    const customKeyStoreId = input.CustomKeyStoreId;
+    if (origin === 'AWS_CLOUDHSM' || customKeyStoreId !== undefined) {
+      checkCustomKeyStoreKey(origin, customKeyStoreId, keySpec, input.MultiRegion === true);
     }
     // EXTERNAL: no material until ImportKeyMaterial; only the specs whose material can be imported.
     const external = origin === 'EXTERNAL';
@@ -73,12 +79,11 @@ export const CreateKey = defineOperation({
         `KeySpec ${keySpec} is not supported for KMS keys with imported key material (Origin EXTERNAL).`,
       );
     }
-    if (input.CustomKeyStoreId) {
-      throw new KmsError(
-        'CustomKeyStoreNotFoundException',
-        `Custom key store ${input.CustomKeyStoreId} does not exist.`,
-      );
-    }
+    // The store must exist and be connected before anything is created (CreateKey's
+    // CustomKeyStoreNotFoundException and CustomKeyStoreInvalidStateException).
+    const store =
+      customKeyStoreId === undefined ? undefined : await getCustomKeyStore(services, caller, customKeyStoreId);
+    if (store) requireConnected(services, store);
     let policy = defaultKeyPolicy(accountId, partitionOf(region));
     if (input.Policy !== undefined) {
       checkKeyPolicy(input.Policy, caller, services, input.BypassPolicyLockoutSafetyCheck);
@@ -90,7 +95,11 @@ export const CreateKey = defineOperation({
     const multiRegion = input.MultiRegion === true;
     const keyId = multiRegion ? newMultiRegionKeyId() : randomUUID();
     const arn = keyArn(region, accountId, keyId);
-    const material = external ? undefined : await services.materials.create(arn, keySpec, now);
+    const material = store
+      ? await createInStore(services, store, arn, now)
+      : external
+        ? undefined
+        : await services.materials.create(arn, keySpec, now);
     const key: KeyRecord = {
       arn,
       keyId,
@@ -109,13 +118,23 @@ export const CreateKey = defineOperation({
       currentMaterialId: material?.materialId ?? '',
       multiRegion,
       ...(multiRegion ? { multiRegionKeyType: 'PRIMARY' as const } : {}),
+      ...(store ? { customKeyStoreId: store.customKeyStoreId } : {}),
       version: 0,
     };
     const maxKeys = services.quotas.keysPerRegion;
-    const created = await services.storage.createKey(key, material, maxKeys);
-    if (created !== 'ok') throw keyQuotaExceeded(maxKeys, created.usage);
+    const created = await services.storage.createKey(key, material, maxKeys).catch((err: unknown) => {
+      if (store && material) void destroyInStore(services, store, material.materialId, arn);
+      throw err;
+    });
+    if (created !== 'ok') {
+      // The key was not stored: its objects in the HSMs would be orphans.
+      if (store && material) await destroyInStore(services, store, material.materialId, arn);
+      throw keyQuotaExceeded(maxKeys, created.usage);
+    }
     // The new key is the event's resource (ct-createkey).
     caller.keyArns.push(arn);
-    return { KeyMetadata: keyMetadata(key) };
+    return {
+      KeyMetadata: keyMetadata(store ? { ...key, cloudHsmClusterId: store.cloudHsmClusterId } : key),
+    };
   },
 });
