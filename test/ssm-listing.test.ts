@@ -19,18 +19,9 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type Credentials, type TestServer } from './helpers/server.js';
+import { failure } from './helpers/kms.js';
 
 const REGION = 'us-east-1';
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string };
-    return { name: e.name, message: e.message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Parameter Store listings', () => {
   let t: TestServer;

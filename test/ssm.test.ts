@@ -31,22 +31,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalEvents } from './helpers/audit.js';
 import { kmsSigner, sendRaw, signRequest } from './helpers/sign.js';
 import { startTestServer, type Credentials, type TestServer } from './helpers/server.js';
+import { failure } from './helpers/kms.js';
 
 const REGION = 'us-east-1';
 
 function ssmClient(t: TestServer, credentials: Credentials = t.credentials, region = REGION): SSMClient {
   return new SSMClient({ endpoint: t.server.url, region, credentials, maxAttempts: 1 });
-}
-
-/** The AWS error a call answered: name and message. */
-async function failure(p: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string };
-    return { name: e.name, message: e.message };
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** A user of the account with one inline policy, and an SSM client as that user. */

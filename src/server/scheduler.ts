@@ -7,6 +7,7 @@
 import { keyHoursAtDeletion } from '../metering/index.js';
 import {
   deleteImportedMaterial,
+  destroyInStore,
   finishReplicaDeletions,
   finishTransitions,
   rotateKey,
@@ -155,8 +156,6 @@ async function materialIdsOf(services: Services, key: KeyRecord): Promise<string
  * associated AWS CloudHSM cluster. If AWS KMS cannot delete the key material, such as when the key
  * store is disconnected from AWS KMS, you might need to manually delete the orphaned key material
  * from the cluster" (Developer Guide, "Scheduling deletion of KMS keys from a custom key store").
- * The objects are destroyed in every HSM that answers; what cannot be is logged with what names it
- * in the HSMs (label = key ARN, CKA_ID = material id).
  */
 async function destroyInCluster(
   services: Services,
@@ -164,26 +163,16 @@ async function destroyInCluster(
   customKeyStoreId: string,
   materialIds: readonly string[],
 ): Promise<void> {
-  for (const materialId of materialIds) {
-    try {
-      await services.customKeyStores.materials(customKeyStoreId).destroy({ keyArn: key.arn, materialId }, {});
-    } catch (err) {
-      services.customKeyStores.noteFailure(customKeyStoreId, err);
-      const store = await services.storage
-        .getCustomKeyStore(key.region, key.accountId, customKeyStoreId)
-        .catch(() => undefined);
-      services.logger.warn(
-        {
-          keyArn: key.arn,
-          customKeyStoreId,
-          cloudHsmClusterId: store?.cloudHsmClusterId,
-          materialId,
-          reason: err instanceof Error ? err.message : String(err),
-        },
-        'deleted key: its key material is left in the HSMs of its custom key store (delete the orphaned key objects labelled with the key ARN)',
-      );
-    }
-  }
+  const store = await services.storage
+    .getCustomKeyStore(key.region, key.accountId, customKeyStoreId)
+    .catch(() => undefined);
+  await destroyInStore(
+    services,
+    { customKeyStoreId, cloudHsmClusterId: store?.cloudHsmClusterId },
+    key.arn,
+    materialIds,
+    'deleted key: its key material is left in the HSMs of its custom key store (delete the orphaned key objects labelled with the key ARN)',
+  );
 }
 
 /**

@@ -33,6 +33,17 @@ export async function expectKmsError(
   return err;
 }
 
+/** The AWS error a call answered, name and message (of any service's client); the call must fail. */
+export async function failure(p: Promise<unknown>): Promise<{ name: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { name: string; message: string };
+    return { name: e.name, message: e.message };
+  }
+  throw new Error('expected the call to fail');
+}
+
 /** Creates a symmetric key and returns its metadata. */
 export async function newKey(client: KMSClient, description = 'test key'): Promise<KeyMetadata> {
   const { KeyMetadata } = await client.send(new CreateKeyCommand({ Description: description }));

@@ -7,11 +7,11 @@
  * answer is recorded in a public issue thread; the messages below follow those descriptions and
  * are marked `// unconfirmed wording`.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KmsError, type CustomKeyStoreRecord } from '../../domain/index.js';
 import { sameCertificate } from '../../keystore/index.js';
 import type { ConnectionStateType } from '../../model/index.js';
 import type { Caller, Services } from './types.js';
+import { untilWritten } from './update.js';
 
 /** `cks-` and 17 lowercase hex digits, as AWS's ids (cks-1234567890abcdef0). */
 export const newCustomKeyStoreId = (random: (n: number) => Buffer): string =>
@@ -22,8 +22,6 @@ export const newCustomKeyStoreId = (random: (n: number) => Buffer): string =>
  * cluster must have at least two active HSMs" (CloudHsmClusterInvalidConfigurationException).
  */
 export const MIN_CLUSTER_HSMS = 2;
-
-const MAX_ATTEMPTS = 50;
 
 // unconfirmed wording
 export const customKeyStoreNotFound = (idOrName: string): KmsError =>
@@ -158,18 +156,14 @@ export async function changeCustomKeyStore(
   customKeyStoreId: string,
   change: (current: CustomKeyStoreRecord) => Promise<CustomKeyStoreRecord> | CustomKeyStoreRecord,
 ): Promise<CustomKeyStoreRecord> {
-  for (let n = 0; n < MAX_ATTEMPTS; n++) {
+  return untilWritten(async () => {
     const current = await getCustomKeyStore(services, caller, customKeyStoreId);
     const next = await change(current);
     const result = await services.storage.updateCustomKeyStore(next);
-    if (result === 'ok') return { ...next, version: next.version + 1 };
+    if (result === 'ok') return { value: { ...next, version: next.version + 1 } };
     if (result === 'name-in-use') throw customKeyStoreNameInUse(next.name);
     if (result === 'cluster-in-use') throw cloudHsmClusterInUse(next.cloudHsmClusterId);
     if (result === 'not-found') throw customKeyStoreNotFound(customKeyStoreId);
-    await sleep(Math.random() * Math.min(n + 1, 10));
-  }
-  throw new KmsError(
-    'KMSInternalException',
-    'The request was rejected because an internal exception occurred. The request can be retried.',
-  );
+    return undefined;
+  });
 }

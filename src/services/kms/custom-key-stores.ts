@@ -57,8 +57,6 @@ interface Connection {
   materials?: KeyMaterialStore;
   /** Ends when connecting has ended, either way. */
   settled: Promise<void>;
-  /** The cluster's failure was logged. */
-  reported?: boolean;
 }
 
 export interface CustomKeyStoresOptions {
@@ -112,12 +110,7 @@ export class CustomKeyStores {
       this.connect(record);
       connection = this.connections.get(id)!;
     }
-    if (connection.state === 'CONNECTED' && connection.cluster?.state === 'failed') {
-      // Every HSM stopped answering while connected: the store fails, never falls back to software.
-      connection.state = 'FAILED';
-      connection.errorCode = connection.cluster.error?.code ?? 'INSUFFICIENT_CLOUDHSM_HSMS';
-      this.report(id, connection);
-    }
+    this.failIfClusterFailed(id, connection);
     return {
       state: connection.state,
       ...(connection.state === 'FAILED' && connection.errorCode ? { errorCode: connection.errorCode } : {}),
@@ -203,12 +196,7 @@ export class CustomKeyStores {
   /** An HSM operation of the store failed with `err`: a cluster that has failed fails the store. */
   noteFailure(customKeyStoreId: string, err: unknown): void {
     const connection = this.connections.get(customKeyStoreId);
-    if (!connection || !(err instanceof HsmError)) return;
-    if (connection.state === 'CONNECTED' && connection.cluster?.state === 'failed') {
-      connection.state = 'FAILED';
-      connection.errorCode = connection.cluster.error?.code ?? 'INSUFFICIENT_CLOUDHSM_HSMS';
-      this.report(customKeyStoreId, connection);
-    }
+    if (connection && err instanceof HsmError) this.failIfClusterFailed(customKeyStoreId, connection);
   }
 
   /** At start: connects every store whose record asks to be connected. */
@@ -281,9 +269,14 @@ export class CustomKeyStores {
     }
   }
 
-  private report(customKeyStoreId: string, connection: Connection): void {
-    if (connection.reported) return;
-    connection.reported = true;
+  /**
+   * A connected store whose every HSM stopped answering fails (once, logged), never falling back
+   * to software.
+   */
+  private failIfClusterFailed(customKeyStoreId: string, connection: Connection): void {
+    if (connection.state !== 'CONNECTED' || connection.cluster?.state !== 'failed') return;
+    connection.state = 'FAILED';
+    connection.errorCode = connection.cluster.error?.code ?? 'INSUFFICIENT_CLOUDHSM_HSMS';
     this.options.logger.error(
       { customKeyStoreId, connectionErrorCode: connection.errorCode, hsms: connection.cluster?.status() },
       'custom key store failed: no HSM of its cluster answers',

@@ -92,19 +92,34 @@ export async function createInStore(
   }
 }
 
-/** Best effort: the HSM objects of a key that was not stored. */
+/**
+ * Best effort: destroys a key's objects (one per material id) in every HSM of its store that
+ * answers. What cannot be destroyed is logged with what names it in the HSMs (label = key ARN,
+ * CKA_ID = material id) under `left`, and the store is told of the failure.
+ */
 export async function destroyInStore(
   services: Services,
-  store: CustomKeyStoreRecord,
-  materialId: string,
+  store: { customKeyStoreId: string; cloudHsmClusterId?: string | undefined },
   keyArn: string,
+  materialIds: readonly string[],
+  left: string,
 ): Promise<void> {
-  try {
-    await services.customKeyStores.materials(store.customKeyStoreId).destroy({ keyArn, materialId }, {});
-  } catch (err) {
-    services.logger.warn(
-      { keyArn, customKeyStoreId: store.customKeyStoreId, cloudHsmClusterId: store.cloudHsmClusterId, err },
-      'key material of a key that was not created is left in the cluster',
-    );
+  const { customKeyStoreId, cloudHsmClusterId } = store;
+  for (const materialId of materialIds) {
+    try {
+      await services.customKeyStores.materials(customKeyStoreId).destroy({ keyArn, materialId }, {});
+    } catch (err) {
+      services.customKeyStores.noteFailure(customKeyStoreId, err);
+      services.logger.warn(
+        {
+          keyArn,
+          customKeyStoreId,
+          cloudHsmClusterId,
+          materialId,
+          reason: err instanceof Error ? err.message : String(err),
+        },
+        left,
+      );
+    }
   }
 }

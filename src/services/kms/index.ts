@@ -12,6 +12,7 @@ export { TRACKING_START_SETTING } from './operations/get-key-last-usage.js';
 export { NOT_YET, REGISTRY } from './registry.js';
 export { rotateKey } from './rotate.js';
 export { deleteImportedMaterial } from './imported-material.js';
+export { destroyInStore } from './hsm-keys.js';
 export { finishReplicaDeletions, finishTransitions } from './multi-region.js';
 export type { Caller, Logger, Operation, Services } from './types.js';
 export { KMS_SERVICE } from './service.js';

@@ -18,6 +18,7 @@ import {
 } from '../../domain/index.js';
 import type { RelatedKeyWrite } from '../../storage/index.js';
 import type { Services } from './types.js';
+import { untilWritten } from './update.js';
 
 /** "mrk- followed by 32 hexadecimal digits" (CreateKey, MultiRegion). */
 export function newMultiRegionKeyId(): string {
@@ -155,21 +156,16 @@ export async function writeRelated(
   recheck: (fresh: KeyRecord) => void,
 ): Promise<KeyRecord[]> {
   let current = key;
-  for (let attempt = 0; attempt < 50; attempt++) {
+  return untilWritten(async (attempt) => {
     const related = await relatedKeys(services, current);
     const fresh = related.find((k) => k.arn === key.arn);
     if (!fresh) throw new KmsError('NotFoundException', `Key '${key.arn}' does not exist`);
     if (attempt > 0) recheck(fresh);
     current = fresh;
     const writes = await change(fresh, related);
-    if ((await services.storage.updateRelatedKeys(writes)) === 'ok') {
-      return writes.map((w) => ({ ...w.key, version: w.key.version + 1 }));
-    }
-  }
-  throw new KmsError(
-    'KMSInternalException',
-    'The request was rejected because an internal exception occurred. The request can be retried.',
-  );
+    if ((await services.storage.updateRelatedKeys(writes)) !== 'ok') return undefined;
+    return { value: writes.map((w) => ({ ...w.key, version: w.key.version + 1 })) };
+  });
 }
 
 /** The rotation settings a replica copies from its primary key. */

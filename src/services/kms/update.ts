@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkKeyState, KmsError, type KeyRecord } from '../../domain/index.js';
+import { INTERNAL_ERROR_MESSAGE } from '../../protocol/index.js';
 import type { Storage, WriteResult } from '../../storage/types.js';
 
 const MAX_ATTEMPTS = 50;
@@ -39,19 +40,29 @@ export async function retryOnConflict<T>(
   recheck: (fresh: KeyRecord) => void,
 ): Promise<T> {
   let current = storedRecord(key);
-  for (let n = 0; n < MAX_ATTEMPTS; n++) {
+  return untilWritten(async () => {
     const { result, value } = await attempt(current);
-    if (result === 'ok') return value;
+    if (result === 'ok') return { value };
     const fresh = await storage.getKey(key.region, key.accountId, key.keyId);
     if (result === 'not-found' || !fresh) throw new KmsError('NotFoundException', `Key '${key.arn}' does not exist`);
     recheck(fresh);
     current = fresh;
-    await sleep(Math.random() * Math.min(n + 1, 10));
+    return undefined;
+  });
+}
+
+/**
+ * Runs `attempt` until it has written (it returns `{ value }`; undefined means its compare-and-set
+ * write lost to another writer and it should read again), pausing a short random while between
+ * attempts so racing writers spread out. After MAX_ATTEMPTS, KMSInternalException (retryable).
+ */
+export async function untilWritten<T>(attempt: (n: number) => Promise<{ value: T } | undefined>): Promise<T> {
+  for (let n = 0; n < MAX_ATTEMPTS; n++) {
+    if (n > 0) await sleep(Math.random() * Math.min(n, 10));
+    const done = await attempt(n);
+    if (done) return done.value;
   }
-  throw new KmsError(
-    'KMSInternalException',
-    'The request was rejected because an internal exception occurred. The request can be retried.',
-  );
+  throw new KmsError('KMSInternalException', INTERNAL_ERROR_MESSAGE);
 }
 
 /** Applies `change` to the freshest copy of the key and writes it. */

@@ -18,6 +18,8 @@ import { keyMetadata } from '../metadata.js';
 import { checkNewTags } from '../tags.js';
 import { defineOperation } from '../types.js';
 
+const NOT_STORED = 'key material of a key that was not created is left in the cluster';
+
 export const CreateKey = defineOperation({
   name: 'CreateKey',
   action: 'kms:CreateKey',
@@ -123,12 +125,12 @@ export const CreateKey = defineOperation({
     };
     const maxKeys = services.quotas.keysPerRegion;
     const created = await services.storage.createKey(key, material, maxKeys).catch((err: unknown) => {
-      if (store && material) void destroyInStore(services, store, material.materialId, arn);
+      if (store && material) void destroyInStore(services, store, arn, [material.materialId], NOT_STORED);
       throw err;
     });
     if (created !== 'ok') {
       // The key was not stored: its objects in the HSMs would be orphans.
-      if (store && material) await destroyInStore(services, store, material.materialId, arn);
+      if (store && material) await destroyInStore(services, store, arn, [material.materialId], NOT_STORED);
       throw keyQuotaExceeded(maxKeys, created.usage);
     }
     // The new key is the event's resource (ct-createkey).

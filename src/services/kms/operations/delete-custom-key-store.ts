@@ -7,8 +7,7 @@ import {
   noteKeyStore,
 } from '../custom-key-store-rules.js';
 import { defineOperation } from '../types.js';
-
-const MAX_ATTEMPTS = 50;
+import { untilWritten } from '../update.js';
 
 export const DeleteCustomKeyStore = defineOperation({
   name: 'DeleteCustomKeyStore',
@@ -16,7 +15,7 @@ export const DeleteCustomKeyStore = defineOperation({
   readOnly: false,
   async run({ input, caller, services }) {
     const id = input.CustomKeyStoreId;
-    for (let n = 0; n < MAX_ATTEMPTS; n++) {
+    return untilWritten(async () => {
       const record = await getCustomKeyStore(services, caller, id);
       const state = connectionState(services, record);
       // "You requested the UpdateCustomKeyStore or DeleteCustomKeyStore operation on a custom key
@@ -28,10 +27,6 @@ export const DeleteCustomKeyStore = defineOperation({
         );
       }
       const result = await services.storage.deleteCustomKeyStore(record);
-      if (result === 'ok') {
-        noteKeyStore(caller, record);
-        return {};
-      }
       if (result === 'not-found') throw customKeyStoreNotFound(id);
       if (result === 'has-keys') {
         // unconfirmed wording
@@ -41,10 +36,9 @@ export const DeleteCustomKeyStore = defineOperation({
         );
       }
       // 'conflict': the store changed meanwhile; check it again.
-    }
-    throw new KmsError(
-      'KMSInternalException',
-      'The request was rejected because an internal exception occurred. The request can be retried.',
-    );
+      if (result !== 'ok') return undefined;
+      noteKeyStore(caller, record);
+      return { value: {} };
+    });
   },
 });
